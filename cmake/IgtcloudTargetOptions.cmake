@@ -1,0 +1,17 @@
+# The one place where compile flags are set: per target, never globally.
+#   igtcloud_target_options(<target>)
+function(igtcloud_target_options target)
+    target_compile_features(${target} PUBLIC cxx_std_20)
+    set_target_properties(${target} PROPERTIES CXX_EXTENSIONS OFF)
+    if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+        target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local)
+        if(IGTCLOUD_WARNINGS_AS_ERRORS)
+            target_compile_options(${target} PRIVATE -Werror)
+        endif()
+        if(IGTCLOUD_SANITIZE)
+            target_compile_options(${target} PRIVATE -fsanitize=${IGTCLOUD_SANITIZE} -fno-omit-frame-pointer
+                                                     -fno-sanitize-recover=all)
+            target_link_options(${target} PRIVATE -fsanitize=${IGTCLOUD_SANITIZE})
+        endif()
+    endif()
+endfunction()

@@ -1,0 +1,8 @@
+#pragma once
+
+// igtcloud::entities: the asynchronous C++20 client of the IGT Cloud entities service's Users API.
+// The umbrella header, for users; the library's own sources include what they use.
+
+#include <igtcloud/entities/config.hpp>
+#include <igtcloud/entities/error.hpp>
+#include <igtcloud/entities/models.hpp>
