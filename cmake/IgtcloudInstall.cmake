@@ -5,7 +5,7 @@ include(CMakePackageConfigHelpers)
 
 set(IGTCLOUD_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/igtcloud")
 
-install(TARGETS igtcloud_entities EXPORT igtcloudTargets
+install(TARGETS igtcloud_entities igtcloud_mock EXPORT igtcloudTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}

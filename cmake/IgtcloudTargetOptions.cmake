@@ -11,7 +11,8 @@ function(igtcloud_target_options target)
         if(IGTCLOUD_SANITIZE)
             target_compile_options(${target} PRIVATE -fsanitize=${IGTCLOUD_SANITIZE} -fno-omit-frame-pointer
                                                      -fno-sanitize-recover=all)
-            target_link_options(${target} PRIVATE -fsanitize=${IGTCLOUD_SANITIZE})
+            # PUBLIC: whoever links a sanitized library needs the sanitizer runtime too.
+            target_link_options(${target} PUBLIC -fsanitize=${IGTCLOUD_SANITIZE})
         endif()
     endif()
 endfunction()

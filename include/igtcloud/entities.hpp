@@ -6,3 +6,6 @@
 #include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/error.hpp>
 #include <igtcloud/entities/models.hpp>
+#include <igtcloud/entities/options.hpp>
+#include <igtcloud/entities/session.hpp>
+#include <igtcloud/entities/users_api.hpp>

@@ -1,13 +1,17 @@
 // Leaves of the JSON mapper: scalars, dates, free-form objects, and the error path.
 #include "entities/json_mapper.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 #include "entities/date_time.hpp"
+#include "entities/json_decoder.hpp"
 
 namespace igtcloud::entities::detail {
 namespace {
@@ -184,6 +188,38 @@ void write(boost::json::value& out, coding const& v)
     auto parsed = boost::json::parse(v.json, ec, out.storage());
     if (ec || !parsed.is_object()) throw std::invalid_argument("coding.json is not a JSON object");
     out = std::move(parsed);
+}
+
+namespace {
+
+// One per thread: the parser's stacks and the DOM's memory are kept between documents.
+struct reusable_parser {
+    static constexpr std::size_t initial_bytes = 64 * 1024;
+    std::unique_ptr<unsigned char[]> buffer{new unsigned char[initial_bytes]};
+    boost::json::monotonic_resource resource{buffer.get(), initial_bytes};
+    boost::json::parser parser;
+    boost::json::value doc;
+};
+
+} // namespace
+
+boost::json::value const* parse_reusing(std::string_view text, api_error& err) noexcept
+try {
+    thread_local reusable_parser state;
+    state.doc = nullptr;     // frees nothing: the memory is the resource's
+    state.resource.release(); // back to the initial buffer
+    state.parser.reset(&state.resource);
+    boost::system::error_code ec;
+    state.parser.write(text.data(), text.size(), ec);
+    if (ec) {
+        err = api_error{make_error_code(error::invalid_response), 0, "malformed JSON: " + ec.message()};
+        return nullptr;
+    }
+    state.doc = state.parser.release();
+    return &state.doc;
+} catch (std::exception const&) {
+    err = api_error{make_error_code(error::invalid_response), 0, "cannot decode: out of memory"};
+    return nullptr;
 }
 
 } // namespace igtcloud::entities::detail

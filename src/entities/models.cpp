@@ -2,12 +2,11 @@
 #include <igtcloud/entities/models.hpp>
 
 #include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <exception>
 
-#include "entities/json_mapper.hpp"
+#include "entities/json_decoder.hpp"
 
 namespace igtcloud::entities::detail {
 
@@ -28,13 +27,7 @@ T codec<T>::from_json(boost::json::value const& v)
 template <class T>
 api_result<T> codec<T>::decode(std::string_view text) noexcept
 try {
-    unsigned char buffer[4096];
-    boost::json::monotonic_resource resource(buffer, sizeof buffer);
-    boost::json::parser parser(&resource);
-    boost::system::error_code ec;
-    parser.write(text.data(), text.size(), ec);
-    if (ec) return api_error{make_error_code(error::invalid_response), 0, "malformed JSON: " + ec.message()};
-    return read_document<T>(parser.release());
+    return decode_document<T>(text);
 } catch (std::exception const&) {
     return api_error{make_error_code(error::invalid_response), 0, "cannot decode: out of memory"};
 }

@@ -1,0 +1,108 @@
+#pragma once
+
+// The thin, token-generic front end of the ten operations: parameter structs and the initiation that
+// hands them to the pipeline compiled once in the library (detail::start, explicitly instantiated there).
+
+#include <igtcloud/entities/config.hpp>
+#include <igtcloud/entities/error.hpp>
+#include <igtcloud/entities/models.hpp>
+#include <igtcloud/entities/options.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace igtcloud::entities {
+
+/// The answer of POST /users: the user, and whether the service created it (201) or found an existing user
+/// with that loginId and onboarded it (200).
+template <class T>
+struct created {
+    T value{};
+    bool is_new{}; ///< true: 201 Created; false: 200, an existing user
+};
+
+namespace detail {
+
+struct get_me_params {
+    request_options options{};
+    using response_type = user_info;
+};
+struct get_user_params {
+    std::string user_uuid{};
+    request_options options{};
+    using response_type = user_info;
+};
+struct get_users_params {
+    request_options options{};
+    using response_type = std::vector<user_info>;
+};
+struct get_user_storage_params {
+    std::optional<std::string> region{};
+    request_options options{};
+    using response_type = storage;
+};
+struct post_users_params {
+    user_create body{};
+    request_options options{};
+    using response_type = created<user_info>;
+};
+struct put_user_params {
+    std::string user_uuid{};
+    user_create body{};
+    request_options options{};
+    using response_type = void;
+};
+struct delete_user_params {
+    std::string user_uuid{};
+    request_options options{};
+    using response_type = void;
+};
+struct post_resend_activation_params {
+    user_activation_create body{};
+    request_options options{};
+    using response_type = user_activation;
+};
+struct post_reset_mfa_params {
+    user_activation_create body{};
+    request_options options{};
+    using response_type = void;
+};
+struct post_user_profile_params {
+    request_options options{};
+    using response_type = void;
+};
+
+template <class Params>
+using signature_t = void(api_result<typename Params::response_type>);
+template <class Params>
+using handler_t = boost::asio::any_completion_handler<signature_t<Params>>;
+
+struct client_impl;
+IGTCLOUD_ENTITIES_DECL boost::asio::any_io_executor executor_of(client_impl const& impl) noexcept;
+
+/// Runs one operation; defined once in the library for each of the ten Params.
+template <class Params>
+IGTCLOUD_ENTITIES_DECL void start(std::shared_ptr<client_impl> impl, Params params, handler_t<Params> handler);
+
+/// The initiation passed to async_initiate: owns the session's shared state, never a view.
+struct initiation {
+    std::shared_ptr<client_impl> impl;
+
+    using executor_type = boost::asio::any_io_executor;
+    executor_type get_executor() const noexcept { return executor_of(*impl); }
+
+    template <class Handler, class Params>
+    void operator()(Handler&& handler, Params params) const
+    {
+        start<Params>(impl, std::move(params), handler_t<Params>(std::forward<Handler>(handler)));
+    }
+};
+
+} // namespace detail
+} // namespace igtcloud::entities

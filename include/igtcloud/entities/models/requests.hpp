@@ -1,0 +1,36 @@
+#pragma once
+
+// Request bodies (UserCreateModel, UserActivationCreateModel) and the 4xxMessage error body.
+// Plain values: copy, compare and move them freely; thread safety as for any value type.
+
+#include <igtcloud/entities/models/common.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace igtcloud::entities {
+
+/// 4xxMessage: the body of an error answer.
+struct api_message {
+    std::optional<std::string> message{};
+    friend bool operator==(api_message const&, api_message const&) = default;
+};
+
+/// UserCreateModel: the body of POST /users and PUT /users/{user_uuid}.
+struct user_create {
+    std::optional<std::string> name{};
+    std::optional<std::string> family_name{};
+    std::optional<std::string> email{};
+    std::optional<std::string> mobile{};
+    std::optional<std::string> login_id{};
+    friend bool operator==(user_create const&, user_create const&) = default;
+};
+
+/// UserActivationCreateModel: the body of POST $resend-activation and $mfa-reset.
+struct user_activation_create {
+    std::optional<std::string> login_id{};
+    friend bool operator==(user_activation_create const&, user_activation_create const&) = default;
+};
+
+} // namespace igtcloud::entities

@@ -1,0 +1,38 @@
+#pragma once
+
+// StorageModel and its parts: what GET /users/$storage answers.
+// Plain values: copy, compare and move them freely; thread safety as for any value type.
+
+#include <igtcloud/entities/models/common.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace igtcloud::entities {
+
+/// CredentialsModel: temporary storage credentials. Secret: never logged by the library.
+struct credentials {
+    std::optional<std::string> access_key{};
+    std::optional<std::string> secret{};
+    std::optional<std::string> session_token{};
+    std::optional<date_time> expiration{};
+    friend bool operator==(credentials const&, credentials const&) = default;
+};
+
+/// ConfigModel: where the user's storage lives.
+struct storage_config {
+    std::optional<std::string> bucket{};
+    std::optional<std::string> key{};
+    std::optional<std::string> region{};
+    friend bool operator==(storage_config const&, storage_config const&) = default;
+};
+
+/// StorageModel: the answer of GET /users/$storage.
+struct storage {
+    std::optional<entities::credentials> credentials{};
+    std::optional<storage_config> config{};
+    friend bool operator==(storage const&, storage const&) = default;
+};
+
+} // namespace igtcloud::entities

@@ -1,0 +1,89 @@
+#pragma once
+
+// igtcloud::mock: an in-memory Users service speaking the real wire protocol, for tests, examples,
+// benchmarks and the CLI's --mock mode. Contract: DESIGN.md §4.
+
+#include <igtcloud/entities/config.hpp>
+#include <igtcloud/entities/models.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace igtcloud::mock {
+
+/// How the server behaves. The binary's flags map one to one onto these members.
+struct options {
+    std::uint16_t port{0};                          ///< --port; 0: an ephemeral port (see server::port())
+    unsigned threads{1};                            ///< --threads: I/O threads when the server runs its own
+    std::string tls_cert_file{};                    ///< --tls-cert: PEM certificate (chain); with the key: https
+    std::string tls_key_file{};                     ///< --tls-key: PEM private key
+    std::vector<std::pair<std::string, std::string>> tokens{}; ///< --token TOKEN=LOGIN_ID; none: mock-token
+                                                    ///< -> admin@example.org. A token's user is created if missing.
+    std::size_t seed_users{0};                      ///< --seed-users: users preloaded at start
+    std::chrono::milliseconds latency{0};           ///< --latency-ms: added before each answer
+    double fail_rate{0.0};                          ///< --fail-rate: share of answers replaced by fail_status
+    unsigned fail_status{503};                      ///< --fail-status: 503, or 429 (with Retry-After: 1)
+    std::size_t close_after{0};                     ///< --close-after: close each connection after N answers
+                                                    ///< without notice (no Connection: close); 0: never
+    double truncate_rate{0.0};                      ///< --truncate-rate: share of bodies cut short, then close
+    std::optional<std::uint64_t> seed{};            ///< --seed: fixes fault dice and generated ids; none: random
+    std::string prefix{"/data"};                    ///< the service's path prefix
+    std::chrono::milliseconds read_timeout{10'000}; ///< a client stalling mid-request is dropped after this
+    std::size_t max_body_bytes{1u << 20};           ///< request bodies above this get 413
+};
+
+/// Counters for tests. Routes are named like "GET /users/{user_uuid}"; "other" counts unknown targets.
+struct stats {
+    std::uint64_t connections_accepted{};
+    std::uint64_t connections_open{};
+    std::uint64_t requests_served{};
+    std::map<std::string, std::uint64_t> requests_by_route{};
+};
+
+/// The mock server: listens on 127.0.0.1 as soon as it is constructed (the constructor throws
+/// boost::system::system_error when it cannot bind, or when the TLS files cannot be loaded).
+/// Thread safety: every member may be called from any thread.
+class IGTCLOUD_MOCK_DECL server {
+public:
+    /// Runs on `options::threads` threads of its own.
+    explicit server(options opts = {});
+    /// Runs on the caller's executor (the caller runs its io_context); `options::threads` is ignored.
+    server(boost::asio::any_io_executor executor, options opts = {});
+    /// Stops (see stop()).
+    ~server();
+    server(server const&) = delete;
+    server& operator=(server const&) = delete;
+
+    /// The bound port.
+    std::uint16_t port() const noexcept;
+    /// "http://127.0.0.1:PORT/data" (https when TLS is on).
+    std::string base_url() const;
+    /// The first configured token ("mock-token" by default).
+    std::string const& default_token() const noexcept;
+    /// Stops accepting, closes every connection, joins its own threads. Idempotent; not from a handler
+    /// of a server that runs its own threads.
+    void stop();
+    mock::stats stats() const;
+
+    /// The store, for tests: look-ups and direct writes bypassing HTTP.
+    std::optional<entities::user_info> find_user(std::string_view user_uuid) const;
+    std::optional<entities::user_info> find_user_by_login(std::string_view login_id) const;
+    std::size_t user_count() const;
+    /// Creates a user as POST /users would (or returns the existing one with that loginId).
+    entities::user_info add_user(entities::user_create const& u);
+
+private:
+    struct impl;
+    std::shared_ptr<impl> impl_;
+};
+
+} // namespace igtcloud::mock

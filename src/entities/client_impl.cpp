@@ -1,0 +1,124 @@
+// A session's shared state: validation of the options, TLS context, resolver cache, shutdown.
+#include "entities/client_impl.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <stdexcept>
+
+namespace igtcloud::entities::detail {
+namespace {
+
+constexpr auto resolve_ttl = std::chrono::seconds(60);
+
+base_url checked_url(session_options const& o)
+{
+    auto url = parse_base_url(o.base_url);
+    if (!url) throw std::invalid_argument(url.error().message);
+    for (auto const& [name, value] : {std::pair<char const*, std::string const*>{"X-JWT", &o.jwt},
+                                      {"X-CSRF-TOKEN", &o.csrf_token},
+                                      {"User-Agent", &o.user_agent}}) {
+        if (auto ok = check_header_value(name, *value); !ok) throw std::invalid_argument(ok.error().message);
+    }
+    if (o.max_connections == 0) throw std::invalid_argument("session_options::max_connections must be at least 1");
+    return std::move(*url);
+}
+
+std::unique_ptr<asio::ssl::context> make_tls(tls_options const& o, tls_session_cache& sessions)
+{
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_compression);
+    if (o.verify_peer) {
+        ctx->set_verify_mode(asio::ssl::verify_peer);
+        if (!o.ca_file.empty()) ctx->load_verify_file(o.ca_file);
+        if (!o.ca_dir.empty()) ctx->add_verify_path(o.ca_dir);
+        if (o.ca_file.empty() && o.ca_dir.empty()) ctx->set_default_verify_paths();
+    } else {
+        ctx->set_verify_mode(asio::ssl::verify_none);
+    }
+    if (!o.client_cert_file.empty()) ctx->use_certificate_chain_file(o.client_cert_file);
+    if (!o.client_key_file.empty()) ctx->use_private_key_file(o.client_key_file, asio::ssl::context::pem);
+    sessions.install(*ctx);
+    return ctx;
+}
+
+// Runs the handler later, on its associated executor (post dispatches there), never inside the caller.
+void complete_later(asio::any_completion_handler<void()> handler, asio::any_io_executor const& fallback)
+{
+    asio::post(fallback, std::move(handler));
+}
+
+} // namespace
+
+client_impl::client_impl(asio::any_io_executor ex, session_options opts)
+    : executor(std::move(ex)), options(std::move(opts)), url(checked_url(options)),
+      tls(url.tls ? make_tls(options.tls, tls_sessions) : nullptr),
+      pool(executor, pool_limits{options.max_connections, options.idle_timeout})
+{
+}
+
+asio::awaitable<api_result<std::shared_ptr<peer const>>> client_impl::resolve(steady_time deadline)
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (resolved_ && std::chrono::steady_clock::now() - resolved_at_ < resolve_ttl) co_return resolved_;
+    }
+    auto to = std::make_shared<peer>();
+    to->host = url.host;
+    to->tls = tls.get();
+    to->sessions = tls ? &tls_sessions : nullptr;
+    to->verify_peer = options.tls.verify_peer;
+    auto const service = std::to_string(url.port);
+    boost::system::error_code ec;
+    auto const address = asio::ip::make_address(url.host, ec);
+    if (!ec) {
+        to->endpoints = asio::ip::tcp::resolver::results_type::create(
+            asio::ip::tcp::endpoint(address, url.port), url.host, service);
+    } else {
+        asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
+        asio::steady_timer guard(resolver.get_executor(), deadline); // getaddrinfo cannot be timed; abandon it
+        guard.async_wait([&resolver](boost::system::error_code e) { if (!e) resolver.cancel(); });
+        auto [rec, results] = co_await resolver.async_resolve(url.host, service, asio::as_tuple(asio::use_awaitable));
+        guard.cancel();
+        if (rec == asio::error::operation_aborted && std::chrono::steady_clock::now() >= deadline)
+            co_return api_error{make_error_code(error::timeout), 0, "name resolution timed out"};
+        if (rec) co_return api_error{rec, 0, "cannot resolve " + url.host + ": " + rec.message()};
+        to->endpoints = std::move(results);
+    }
+    std::lock_guard lock(mutex_);
+    resolved_ = to;
+    resolved_at_ = std::chrono::steady_clock::now();
+    co_return std::shared_ptr<peer const>(std::move(to));
+}
+
+void client_impl::shutdown(asio::any_completion_handler<void()> handler)
+{
+    shut_down_.store(true, std::memory_order_release);
+    pool.shutdown();
+    std::unique_lock lock(mutex_);
+    if (in_flight_.load() != 0) {
+        if (handler) shutdown_waiters_.push_back(std::move(handler));
+        return;
+    }
+    lock.unlock();
+    if (handler) complete_later(std::move(handler), executor);
+}
+
+void client_impl::operation_finished()
+{
+    if (in_flight_.fetch_sub(1, std::memory_order_acq_rel) != 1 || !is_shut_down()) return;
+    std::vector<asio::any_completion_handler<void()>> waiters;
+    {
+        std::lock_guard lock(mutex_);
+        if (in_flight_.load() != 0) return;
+        waiters.swap(shutdown_waiters_);
+    }
+    for (auto& h : waiters)
+        complete_later(std::move(h), executor);
+}
+
+} // namespace igtcloud::entities::detail

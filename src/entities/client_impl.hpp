@@ -1,0 +1,54 @@
+#pragma once
+
+// The shared state of a session: validated options, the parsed base URL, the TLS context, the pool, the
+// resolver cache and the shutdown bookkeeping. Operations hold it by shared_ptr, so it outlives the session
+// object while any operation runs.
+
+#include "entities/pool/connection_pool.hpp"
+#include "entities/request_parts.hpp"
+#include "entities/transport/connection.hpp"
+
+#include <igtcloud/entities/options.hpp>
+#include <igtcloud/entities/session.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace igtcloud::entities::detail {
+
+struct client_impl {
+    /// Validates everything (throws std::invalid_argument / system_error; messages hold no secret).
+    client_impl(asio::any_io_executor executor, session_options options);
+
+    /// The server's addresses (cached for a minute) and TLS settings, or the resolver's error.
+    asio::awaitable<api_result<std::shared_ptr<peer const>>> resolve(steady_time deadline);
+
+    /// Marks the session shut down, closes the pool; `handler` (may be empty) runs once nothing is in flight.
+    void shutdown(asio::any_completion_handler<void()> handler);
+    void operation_started() noexcept { in_flight_.fetch_add(1, std::memory_order_relaxed); }
+    void operation_finished();
+    bool is_shut_down() const noexcept { return shut_down_.load(std::memory_order_acquire); }
+
+    asio::any_io_executor executor;
+    session_options options;
+    base_url url;
+    std::unique_ptr<asio::ssl::context> tls;
+    tls_session_cache tls_sessions;
+    connection_pool pool;
+    std::atomic<std::uint64_t> retried{0};
+
+private:
+    std::atomic<bool> shut_down_{false};
+    std::atomic<std::size_t> in_flight_{0};
+    std::mutex mutex_; // guards the two below
+    std::shared_ptr<peer const> resolved_;
+    steady_time resolved_at_{};
+    std::vector<asio::any_completion_handler<void()>> shutdown_waiters_;
+};
+
+} // namespace igtcloud::entities::detail

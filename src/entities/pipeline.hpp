@@ -1,0 +1,132 @@
+#pragma once
+
+// The one request pipeline shared by the ten operations.
+//
+//   start<Params>  reads the operation's endpoint row into a request_spec          (template, tiny)
+//   prepare        validates and builds the HTTP request once: target, headers, body (non-template)
+//   launch<T>      posts early errors, else co_spawns the operation on its own strand with the handler's
+//                  cancellation slot, completing on the handler's associated executor
+//   run_exchange   pool lease -> resolve/connect/TLS -> write/read -> release       (non-template)
+//   finish<T>      success status -> decode the body into T; else error_from_answer (template, thin)
+
+#include "entities/client_impl.hpp"
+#include "entities/endpoints.hpp"
+#include "entities/http_error.hpp"
+#include "entities/json_decoder.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <exception>
+#include <type_traits>
+
+namespace igtcloud::entities::detail {
+
+/// What prepare() needs of an operation: its endpoint row's columns and its parameters' values.
+struct request_spec {
+    std::string_view name{};
+    http::verb method{};
+    std::string_view path{};
+    bool safe_to_repeat{};
+    bool masked{};
+    std::optional<std::string_view> user_uuid{};
+    std::optional<std::string_view> region{};
+    request_options const* options{};
+    std::optional<std::string> body{}; ///< JSON text
+};
+
+/// A validated operation, ready to send (as often as attempts need).
+struct prepared {
+    http::request<http::string_body> request{};
+    steady_time deadline{};
+    std::string_view name{};
+    bool safe_to_repeat{};
+};
+
+/// The transport's result: a complete answer, or the error that prevented one.
+struct exchange_result {
+    std::optional<api_error> failure{};
+    unsigned status{};
+    std::string content_type{};
+    std::string body{};
+};
+
+IGTCLOUD_ENTITIES_DECL api_result<prepared> prepare(client_impl& impl, request_spec spec);
+IGTCLOUD_ENTITIES_DECL asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op);
+
+template <class T>
+struct is_created : std::false_type {};
+template <class T>
+struct is_created<created<T>> : std::true_type {};
+
+template <class T>
+api_result<T> finish(exchange_result&& x, std::array<unsigned, 2> success)
+{
+    if (x.failure) return std::move(*x.failure);
+    if (x.status != success[0] && x.status != success[1])
+        return error_from_answer(x.status, x.content_type, x.body);
+    if constexpr (std::is_void_v<T>) {
+        return {};
+    } else if constexpr (is_created<T>::value) {
+        auto value = decode_document<decltype(T::value)>(x.body);
+        if (!value) return std::move(value.error());
+        return T{std::move(*value), x.status == 201};
+    } else {
+        return decode_document<T>(x.body);
+    }
+}
+
+template <class T>
+asio::awaitable<api_result<T>> run(std::shared_ptr<client_impl> impl, prepared op, std::array<unsigned, 2> success)
+{
+    struct in_flight_guard {
+        client_impl& impl;
+        ~in_flight_guard() { impl.operation_finished(); }
+    } guard{*impl};
+    auto x = co_await run_exchange(*impl, op);
+    co_return finish<T>(std::move(x), success);
+}
+
+template <class T>
+void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, std::array<unsigned, 2> success,
+            asio::any_completion_handler<void(api_result<T>)> handler)
+{
+    auto const executor = asio::get_associated_executor(handler, impl->executor);
+    if (!op) { // never complete inside the initiating call
+        asio::post(impl->executor, asio::bind_executor(executor, [h = std::move(handler), e = std::move(op.error())]() mutable {
+            std::move(h)(api_result<T>(std::move(e)));
+        }));
+        return;
+    }
+    auto slot = asio::get_associated_cancellation_slot(handler);
+    impl->operation_started();
+    auto strand = asio::make_strand(impl->executor);
+    asio::co_spawn(std::move(strand), run<T>(impl, std::move(*op), success),
+                   asio::bind_cancellation_slot(
+                       slot, asio::bind_executor(executor, [h = std::move(handler)](std::exception_ptr e,
+                                                                                     api_result<T> r) mutable {
+                           if (e) r = api_error{make_error_code(error::invalid_response), 0, "internal error"};
+                           std::move(h)(std::move(r));
+                       })));
+}
+
+template <class Params>
+void start(std::shared_ptr<client_impl> impl, Params params, handler_t<Params> handler)
+{
+    constexpr auto const& ep = endpoint_for<Params>;
+    request_spec spec{ep.name, ep.method, ep.path, ep.safe_to_repeat, ep.masked};
+    if constexpr (ep.user_uuid != nullptr) spec.user_uuid = params.*ep.user_uuid;
+    if constexpr (ep.region != nullptr) {
+        if (auto const& region = params.*ep.region) spec.region = *region;
+    }
+    spec.options = &params.options;
+    if constexpr (requires { params.body; }) spec.body = encode(params.body);
+    auto op = prepare(*impl, std::move(spec));
+    launch<typename Params::response_type>(std::move(impl), std::move(op), ep.success, std::move(handler));
+}
+
+} // namespace igtcloud::entities::detail

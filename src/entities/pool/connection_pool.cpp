@@ -1,0 +1,221 @@
+// The pool's I/O shell: connection objects, parked waiters, hand-offs, closes.
+#include "entities/pool/connection_pool.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace igtcloud::entities::detail {
+namespace {
+
+using doomed_list = std::vector<std::shared_ptr<connection>>;
+
+void close_all(doomed_list& doomed) noexcept
+{
+    for (auto& c : doomed)
+        c->close();
+    doomed.clear();
+}
+
+api_error pool_error(error e, char const* what) { return api_error{make_error_code(e), 0, what}; }
+
+api_error aborted()
+{
+    return api_error{asio::error::operation_aborted, 0, "operation cancelled"};
+}
+
+} // namespace
+
+lease::lease(lease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)), conn_(std::move(other.conn_)), id_(other.id_),
+      needs_open_(other.needs_open_), reused_(other.reused_)
+{
+}
+
+lease& lease::operator=(lease&& other) noexcept
+{
+    if (this != &other) {
+        reset();
+        pool_ = std::exchange(other.pool_, nullptr);
+        conn_ = std::move(other.conn_);
+        id_ = other.id_;
+        needs_open_ = other.needs_open_;
+        reused_ = other.reused_;
+    }
+    return *this;
+}
+
+lease::~lease() { reset(); }
+
+void lease::reset() noexcept
+{
+    if (pool_ != nullptr && conn_) pool_->drop(*this);
+    pool_ = nullptr;
+    conn_.reset();
+}
+
+void lease::opened()
+{
+    pool_->mark_opened(*this);
+    needs_open_ = false;
+}
+
+void lease::release(bool reusable, std::optional<std::chrono::seconds> keep_alive)
+{
+    if (pool_ == nullptr) return;
+    pool_->give_back(*this, reusable, keep_alive);
+    pool_ = nullptr;
+    conn_.reset();
+}
+
+connection_pool::connection_pool(asio::any_io_executor executor, pool_limits limits)
+    : executor_(std::move(executor)), policy_(limits)
+{
+}
+
+pool_counters connection_pool::counters() const
+{
+    std::lock_guard lock(mutex_);
+    return policy_.counters();
+}
+
+lease connection_pool::make_lease(grant g, std::shared_ptr<connection> conn, asio::any_io_executor const& owner)
+{
+    if (!conn) conn = std::make_shared<connection>(executor_);
+    in_use_.insert_or_assign(g.conn, in_use_entry{conn, owner});
+    lease l;
+    l.pool_ = this;
+    l.conn_ = std::move(conn);
+    l.id_ = g.conn;
+    l.needs_open_ = g.how == grant::kind::open;
+    l.reused_ = g.how == grant::kind::reuse;
+    return l;
+}
+
+void connection_pool::take_idle(std::vector<conn_id> const& ids, doomed_list& doomed)
+{
+    for (auto id : ids) {
+        if (auto node = idle_.extract(id)) doomed.push_back(std::move(node.mapped()));
+    }
+}
+
+void connection_pool::hand_off(std::pair<waiter_id, grant> const& handoff, std::shared_ptr<connection> conn)
+{
+    auto it = waiters_.find(handoff.first);
+    if (it == waiters_.end()) return; // cannot happen: the policy only serves registered waiters
+    auto& w = *it->second;
+    w.granted = handoff.second;
+    w.conn = conn ? std::move(conn) : std::make_shared<connection>(executor_);
+    in_use_.insert_or_assign(handoff.second.conn, in_use_entry{w.conn, w.executor});
+    asio::post(w.executor, [timer = w.timer] { timer->cancel(); });
+}
+
+asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline)
+{
+    auto const owner = co_await asio::this_coro::executor;
+    doomed_list doomed;
+    std::unique_lock lock(mutex_);
+    pool_policy::acquire_result r;
+    for (;;) {
+        r = policy_.acquire(pool_clock::now());
+        take_idle(r.to_close, doomed);
+        if (!r.granted || r.granted->how == grant::kind::open) break;
+        auto node = idle_.extract(r.granted->conn);
+        if (!node.mapped()->has_pending_input()) {
+            auto l = make_lease(*r.granted, std::move(node.mapped()), owner);
+            lock.unlock();
+            close_all(doomed);
+            co_return l;
+        }
+        // The server closed this idle connection (or sent junk): close it and ask again.
+        doomed.push_back(std::move(node.mapped()));
+        if (auto handoff = policy_.closed(r.granted->conn)) hand_off(*handoff, nullptr);
+    }
+    if (r.granted) {
+        auto l = make_lease(*r.granted, nullptr, owner);
+        lock.unlock();
+        close_all(doomed);
+        co_return l;
+    }
+    if (r.refused()) {
+        lock.unlock();
+        close_all(doomed);
+        co_return pool_error(error::shut_down, "the session was shut down");
+    }
+    auto const id = *r.queued;
+    waiter w{std::make_shared<asio::steady_timer>(owner, deadline), owner};
+    waiters_.emplace(id, &w);
+    lock.unlock();
+    close_all(doomed);
+
+    auto [ec] = co_await w.timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    auto const cancelled = (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+    lock.lock();
+    waiters_.erase(id);
+    std::optional<lease> granted;
+    if (w.granted) granted = make_lease(*w.granted, std::move(w.conn), owner);
+    else if (!w.failed) policy_.cancel_wait(id);
+    lock.unlock();
+    if (granted && ec && !cancelled) co_return std::move(*granted);
+    if (granted) {
+        // Granted just as the deadline passed or the caller cancelled: pass it on, unused.
+        if (granted->needs_open()) granted->reset();
+        else granted->release(true, std::nullopt);
+    }
+    if (w.failed || cancelled) co_return aborted();
+    co_return pool_error(error::timeout, "no connection became free before the deadline");
+}
+
+void connection_pool::mark_opened(lease& l)
+{
+    std::lock_guard lock(mutex_);
+    policy_.opened(l.id_);
+}
+
+void connection_pool::give_back(lease& l, bool reusable, std::optional<std::chrono::seconds> keep_alive)
+{
+    doomed_list doomed;
+    {
+        std::lock_guard lock(mutex_);
+        in_use_.erase(l.id_);
+        auto const now = pool_clock::now();
+        auto r = policy_.release(l.id_, now, reusable && l.conn_->is_open(), keep_alive);
+        bool const passed_on = r.handoff && r.handoff->second.how == grant::kind::reuse;
+        if (r.handoff) hand_off(*r.handoff, passed_on ? l.conn_ : nullptr);
+        if (r.close) doomed.push_back(l.conn_);
+        else if (!passed_on) idle_.emplace(l.id_, l.conn_);
+        take_idle(policy_.expire_idle(now), doomed);
+    }
+    close_all(doomed);
+}
+
+void connection_pool::drop(lease& l)
+{
+    l.conn_->close();
+    std::lock_guard lock(mutex_);
+    in_use_.erase(l.id_);
+    if (auto handoff = policy_.closed(l.id_)) hand_off(*handoff, nullptr);
+}
+
+void connection_pool::shutdown()
+{
+    doomed_list doomed;
+    {
+        std::lock_guard lock(mutex_);
+        auto r = policy_.shutdown();
+        take_idle(r.to_close, doomed);
+        for (auto& [id, w] : waiters_) {
+            w->failed = true;
+            asio::post(w->executor, [timer = w->timer] { timer->cancel(); });
+        }
+        for (auto& [id, entry] : in_use_) {
+            asio::post(entry.executor, [weak = entry.conn] {
+                if (auto conn = weak.lock()) conn->close();
+            });
+        }
+    }
+    close_all(doomed);
+}
+
+} // namespace igtcloud::entities::detail

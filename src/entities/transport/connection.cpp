@@ -1,0 +1,150 @@
+// One client connection: connect, TLS handshake, one request/answer exchange, liveness check, close.
+#include "entities/transport/connection.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <openssl/ssl.h>
+#include <poll.h>
+
+namespace igtcloud::entities::detail {
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t read_buffer_reserve = 64 * 1024; // large bodies in few reads (PERF-NOTES)
+
+bool is_ip_literal(std::string const& host)
+{
+    boost::system::error_code ec;
+    asio::ip::make_address(host, ec);
+    return !ec;
+}
+
+template <class Stream>
+asio::awaitable<exchange_outcome> exchange_on(Stream& stream, beast::flat_buffer& buffer,
+                                              http::request<http::string_body> const& request,
+                                              http::response_parser<http::string_body>& parser)
+{
+    exchange_outcome out;
+    auto [write_ec, written] = co_await http::async_write(stream, request, use_tuple);
+    (void)written;
+    if (write_ec) {
+        out.ec = write_ec;
+        co_return out;
+    }
+    out.wrote_all = true;
+    auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    (void)read;
+    out.ec = read_ec;
+    out.received_any = parser.got_some();
+    co_return out;
+}
+
+} // namespace
+
+tls_session_cache::~tls_session_cache()
+{
+    if (latest_ != nullptr) ::SSL_SESSION_free(latest_);
+}
+
+void tls_session_cache::install(asio::ssl::context& context) noexcept
+{
+    SSL_CTX_set_session_cache_mode(context.native_handle(), SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
+    SSL_CTX_set_app_data(context.native_handle(), this);
+    SSL_CTX_sess_set_new_cb(context.native_handle(), &tls_session_cache::on_new_session);
+}
+
+int tls_session_cache::on_new_session(SSL* ssl, SSL_SESSION* session)
+{
+    auto* self = static_cast<tls_session_cache*>(SSL_CTX_get_app_data(::SSL_get_SSL_CTX(ssl)));
+    if (self == nullptr) return 0;
+    std::lock_guard lock(self->mutex_);
+    if (self->latest_ != nullptr) ::SSL_SESSION_free(self->latest_);
+    self->latest_ = session;
+    return 1; // the cache keeps the reference OpenSSL gave it
+}
+
+void tls_session_cache::offer(SSL* ssl) const noexcept
+{
+    std::lock_guard lock(mutex_);
+    if (latest_ != nullptr) ::SSL_set_session(ssl, latest_);
+}
+
+connection::connection(asio::any_io_executor executor) : executor_(std::move(executor))
+{
+    buffer_.reserve(read_buffer_reserve);
+}
+
+beast::tcp_stream& connection::tcp() noexcept
+{
+    if (auto* tls = std::get_if<beast::ssl_stream<beast::tcp_stream>>(&stream_)) return tls->next_layer();
+    return std::get<beast::tcp_stream>(stream_);
+}
+
+beast::tcp_stream const& connection::tcp() const noexcept
+{
+    return const_cast<connection*>(this)->tcp();
+}
+
+bool connection::is_open() const noexcept
+{
+    return !std::holds_alternative<std::monostate>(stream_) && tcp().socket().is_open();
+}
+
+asio::awaitable<boost::system::error_code> connection::async_open(peer const& to, steady_time deadline)
+{
+    // The stream lives in the connection from the start, so close() aborts a pending connect or handshake.
+    auto& tcp = stream_.emplace<beast::tcp_stream>(executor_);
+    tcp.expires_at(deadline);
+    auto [ec, endpoint] = co_await tcp.async_connect(to.endpoints, use_tuple);
+    (void)endpoint;
+    if (ec) co_return ec;
+    tcp.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+    if (to.tls == nullptr) co_return boost::system::error_code{};
+    beast::tcp_stream connected = std::move(tcp);
+    auto& tls = stream_.emplace<beast::ssl_stream<beast::tcp_stream>>(std::move(connected), *to.tls);
+    // SNI carries host names only (RFC 6066); verification checks names and IP literals alike.
+    if (!is_ip_literal(to.host) && SSL_set_tlsext_host_name(tls.native_handle(), to.host.c_str()) != 1)
+        co_return boost::system::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
+    if (to.sessions != nullptr) to.sessions->offer(tls.native_handle());
+    if (to.verify_peer) tls.set_verify_callback(asio::ssl::host_name_verification(to.host));
+    auto [handshake_ec] = co_await tls.async_handshake(asio::ssl::stream_base::client, use_tuple);
+    co_return handshake_ec;
+}
+
+asio::awaitable<exchange_outcome> connection::async_exchange(http::request<http::string_body> const& request,
+                                                             http::response_parser<http::string_body>& parser,
+                                                             steady_time deadline)
+{
+    tcp().expires_at(deadline);
+    if (auto* tls = std::get_if<beast::ssl_stream<beast::tcp_stream>>(&stream_))
+        co_return co_await exchange_on(*tls, buffer_, request, parser);
+    co_return co_await exchange_on(std::get<beast::tcp_stream>(stream_), buffer_, request, parser);
+}
+
+bool connection::has_pending_input() const
+{
+    if (!is_open()) return true;
+    if (buffer_.size() != 0) return true; // bytes beyond the last answer: junk
+    if (auto const* tls = std::get_if<beast::ssl_stream<beast::tcp_stream>>(&stream_))
+        if (::SSL_pending(const_cast<beast::ssl_stream<beast::tcp_stream>*>(tls)->native_handle()) > 0)
+            return true;
+    ::pollfd fd{};
+    fd.fd = const_cast<connection*>(this)->tcp().socket().native_handle();
+    fd.events = POLLIN;
+    return ::poll(&fd, 1, 0) != 0; // readable (EOF or data), error, or hang-up
+}
+
+void connection::close() noexcept
+{
+    if (std::holds_alternative<std::monostate>(stream_)) return;
+    boost::system::error_code ignored;
+    tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    tcp().socket().close(ignored);
+}
+
+} // namespace igtcloud::entities::detail

@@ -1,0 +1,95 @@
+#pragma once
+
+// One client connection: a TCP or TLS stream to the base URL's host and its read buffer, kept across the
+// requests of a keep-alive connection. Not thread-safe: used by one operation at a time (the pool's lease).
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <openssl/ssl.h>
+
+#include <chrono>
+#include <mutex>
+#include <cstdint>
+#include <string>
+#include <variant>
+
+namespace igtcloud::entities::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using steady_time = std::chrono::steady_clock::time_point;
+
+/// The latest TLS session the server gave us, offered again on new connections (resumption). Filled by
+/// OpenSSL's new-session callback (install() on the context); thread-safe.
+class tls_session_cache {
+public:
+    tls_session_cache() = default;
+    tls_session_cache(tls_session_cache const&) = delete;
+    tls_session_cache& operator=(tls_session_cache const&) = delete;
+    ~tls_session_cache();
+    /// Makes `context` report its new client sessions to this cache (which must outlive it).
+    void install(asio::ssl::context& context) noexcept;
+    void offer(SSL* ssl) const noexcept; ///< SSL_set_session with the latest session, if any
+
+private:
+    static int on_new_session(SSL* ssl, SSL_SESSION* session);
+    mutable std::mutex mutex_;
+    SSL_SESSION* latest_{};
+};
+
+/// How to reach the server: resolved addresses plus what TLS needs.
+struct peer {
+    asio::ip::tcp::resolver::results_type endpoints{};
+    std::string host{};              ///< for SNI and host-name verification
+    asio::ssl::context* tls{};       ///< null: plain HTTP
+    tls_session_cache const* sessions{}; ///< sessions to resume, with tls
+    bool verify_peer{true};
+};
+
+/// What an exchange did, for the caller's decisions (reuse, replay, errors).
+struct exchange_outcome {
+    boost::system::error_code ec{};
+    bool wrote_all{};       ///< the whole request was written
+    bool received_any{};    ///< at least one byte of the answer arrived
+};
+
+class connection {
+public:
+    explicit connection(asio::any_io_executor executor);
+
+    /// TCP connect (TCP_NODELAY) and, for TLS, the handshake with SNI and host-name verification, all before
+    /// `deadline` (expiry: beast::error::timeout).
+    asio::awaitable<boost::system::error_code> async_open(peer const& to, steady_time deadline);
+
+    /// Writes `request` and reads one answer into `parser`, before `deadline`.
+    asio::awaitable<exchange_outcome> async_exchange(http::request<http::string_body> const& request,
+                                                     http::response_parser<http::string_body>& parser,
+                                                     steady_time deadline);
+
+    /// True when the idle connection has something to read (the server closed it, or sent junk): it must
+    /// not be reused. A zero-timeout readability check; for TLS, buffered TLS bytes count as readable.
+    bool has_pending_input() const;
+
+    /// Closes the socket: pending operations complete with operation_aborted. Idempotent, noexcept.
+    void close() noexcept;
+    bool is_open() const noexcept;
+
+private:
+    beast::tcp_stream& tcp() noexcept;
+    beast::tcp_stream const& tcp() const noexcept;
+
+    asio::any_io_executor executor_;
+    std::variant<std::monostate, beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream_;
+    beast::flat_buffer buffer_;
+};
+
+} // namespace igtcloud::entities::detail

@@ -1,0 +1,111 @@
+// igtcloud-mock-server: the in-memory Users service on 127.0.0.1, until SIGINT or SIGTERM.
+//
+// The first line on stdout is `listening on 127.0.0.1:PORT`. Exit codes: 0 after a signal, 1 when the
+// server cannot start (port taken, unreadable TLS files), 2 for a usage error.
+#include <igtcloud/mock/server.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace {
+
+namespace mock = igtcloud::mock;
+
+/// The raw values of the flags, before they become mock::options.
+struct flags {
+    unsigned port{0};
+    unsigned latency_ms{0};
+    std::vector<std::string> tokens{};
+    std::optional<std::uint64_t> seed{};
+};
+
+/// Splits TOKEN=LOGIN_ID; throws CLI::ValidationError when either side is empty.
+std::pair<std::string, std::string> parse_token(std::string const& text)
+{
+    auto const eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+        throw CLI::ValidationError("--token", "expected TOKEN=LOGIN_ID");
+    return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+/// Declares every flag of the binary on `app`, writing into `opts` and `raw`.
+void declare_flags(CLI::App& app, mock::options& opts, flags& raw)
+{
+    app.add_option("--port", raw.port, "TCP port on 127.0.0.1 (0: an ephemeral port)")
+        ->check(CLI::Range(0, 65535));
+    app.add_option("--threads", opts.threads, "I/O threads")->check(CLI::Range(1, 256));
+    auto* cert = app.add_option("--tls-cert", opts.tls_cert_file, "PEM certificate (chain): serve https")
+                     ->check(CLI::ExistingFile);
+    auto* key = app.add_option("--tls-key", opts.tls_key_file, "PEM private key of --tls-cert")
+                    ->check(CLI::ExistingFile);
+    cert->needs(key);
+    key->needs(cert);
+    app.add_option("--token", raw.tokens,
+                   "TOKEN=LOGIN_ID (repeatable): an accepted X-JWT/X-CSRF-TOKEN and its user "
+                   "(default: mock-token=admin@example.org)");
+    app.add_option("--seed-users", opts.seed_users, "users preloaded at start");
+    app.add_option("--latency-ms", raw.latency_ms, "milliseconds added before each answer");
+    app.add_option("--fail-rate", opts.fail_rate, "share of answers replaced by --fail-status")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--fail-status", opts.fail_status, "status of injected failures (429 adds Retry-After: 1)")
+        ->check(CLI::IsMember({503u, 429u}));
+    app.add_option("--close-after", opts.close_after,
+                   "close each connection after N answers, without Connection: close (0: never)");
+    app.add_option("--truncate-rate", opts.truncate_rate,
+                   "share of bodies cut in half, then the connection closed")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--seed", raw.seed, "fixes the fault dice and generated ids");
+}
+
+/// Parses the command line into options; nullopt after --help (0) or a usage error (2), in `exit_code`.
+std::optional<mock::options> parse_options(int argc, char** argv, int& exit_code)
+{
+    CLI::App app{"igtcloud-mock-server: an in-memory IGT Cloud Users service on 127.0.0.1"};
+    mock::options opts;
+    flags raw;
+    declare_flags(app, opts, raw);
+    try {
+        app.parse(argc, argv);
+        opts.port = static_cast<std::uint16_t>(raw.port);
+        opts.latency = std::chrono::milliseconds(raw.latency_ms);
+        opts.seed = raw.seed;
+        for (auto const& t : raw.tokens)
+            opts.tokens.push_back(parse_token(t));
+    } catch (CLI::ParseError const& e) {
+        exit_code = app.exit(e) == 0 ? 0 : 2;
+        return std::nullopt;
+    }
+    return opts;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    int exit_code = 0;
+    auto opts = parse_options(argc, argv, exit_code);
+    if (!opts) return exit_code;
+    try {
+        boost::asio::io_context signals_context{1};
+        boost::asio::signal_set signals{signals_context, SIGINT, SIGTERM};
+        mock::server server{std::move(*opts)};
+        std::cout << "listening on 127.0.0.1:" << server.port() << std::endl;
+        signals.async_wait([&](boost::system::error_code, int) { server.stop(); });
+        signals_context.run();
+        return 0;
+    } catch (std::exception const& e) {
+        std::cerr << "igtcloud-mock-server: " << e.what() << '\n';
+        return 1;
+    }
+}

@@ -1,0 +1,158 @@
+// The mock service: routing, auth, X-Fields masks, and the users it starts with.
+#include "mock/service.hpp"
+
+#include "entities/fields_mask.hpp"
+#include "mock/operations.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <array>
+#include <variant>
+
+namespace igtcloud::mock::detail {
+namespace {
+
+struct route {
+    std::string_view method;
+    std::string_view path; // below /users: "" for /users itself, "{}" for /users/{user_uuid}
+    char const* name;
+    answer (*op)(op_input const&);
+    bool masked; // answers JSON to which X-Fields applies
+};
+
+// First match of path and method wins, as in Werkzeug: fixed names before /users/{user_uuid}.
+constexpr std::array<route, 10> routes{{
+    {"GET", "", "GET /users", get_users, true},
+    {"POST", "", "POST /users", post_users, true},
+    {"GET", "me", "GET /users/me", get_me, true},
+    {"GET", "$storage", "GET /users/$storage", get_user_storage, true},
+    {"POST", "$resend-activation", "POST /users/$resend-activation", post_resend_activation, true},
+    {"POST", "$mfa-reset", "POST /users/$mfa-reset", post_reset_mfa, false},
+    {"POST", "$profile", "POST /users/$profile", post_user_profile, false},
+    {"GET", "{}", "GET /users/{user_uuid}", get_user, true},
+    {"PUT", "{}", "PUT /users/{user_uuid}", put_user, false},
+    {"DELETE", "{}", "DELETE /users/{user_uuid}", delete_user, false},
+}};
+
+int hex_value(char c) noexcept
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// RFC 3986 percent-decoding; false on a broken escape.
+bool percent_decode(std::string_view in, std::string& out)
+{
+    out.clear();
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] != '%') {
+            out += in[i];
+            continue;
+        }
+        if (i + 2 >= in.size()) return false;
+        int const hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+        if (hi < 0 || lo < 0) return false;
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    return true;
+}
+
+// The decoded value of query parameter `name`, if present.
+bool query_param(std::string_view query, std::string_view name, std::string& out)
+{
+    while (!query.empty()) {
+        auto const amp = query.find('&');
+        auto const pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        auto const eq = pair.find('=');
+        if (pair.substr(0, eq) != name) continue;
+        return percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), out);
+    }
+    return false;
+}
+
+// Route lookup: the route, or 404 / 405 as an answer.
+std::variant<route const*, answer> find_route(std::string_view method, std::string_view segment, bool at_users)
+{
+    bool path_known = false;
+    for (auto const& r : routes) {
+        bool const path_matches = at_users ? r.path.empty() : r.path == "{}" ? !segment.empty() : r.path == segment;
+        if (!path_matches) continue;
+        path_known = true;
+        if (r.method == method) return &r;
+    }
+    return path_known ? message_answer(405, "The method is not allowed for the requested URL.")
+                      : message_answer(404, "The requested URL was not found on the server.");
+}
+
+} // namespace
+
+service::service(options const& opts) : opts_(opts), store_(opts.seed)
+{
+    if (opts_.tokens.empty()) opts_.tokens.emplace_back("mock-token", "admin@example.org");
+    for (auto const& [token, login] : opts_.tokens)
+        tokens_.emplace(token, login);
+    seed_users(store_, opts_, opts_.seed_users);
+}
+
+std::string const& service::default_token() const noexcept { return opts_.tokens.front().first; }
+
+std::string const* service::caller(request_view const& request) const
+{
+    for (auto token : {request.jwt, request.csrf_token}) {
+        if (token.empty()) continue;
+        if (auto it = tokens_.find(token); it != tokens_.end()) return &it->second;
+    }
+    return nullptr;
+}
+
+answer service::handle(request_view const& request)
+{
+    auto const question = request.target.find('?');
+    auto const path = request.target.substr(0, question);
+    auto const query = question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
+    auto const users = opts_.prefix + "/users";
+    if (!path.starts_with(users)) return message_answer(404, "The requested URL was not found on the server.");
+    auto rest = path.substr(users.size());
+    bool const at_users = rest.empty();
+    std::string segment;
+    if (!at_users && (rest.front() != '/' || rest.find('/', 1) != std::string_view::npos ||
+                      !percent_decode(rest.substr(1), segment)))
+        return message_answer(404, "The requested URL was not found on the server.");
+
+    auto found = find_route(request.method, segment, at_users);
+    if (auto* failed = std::get_if<answer>(&found)) return std::move(*failed);
+    auto const& r = *std::get<route const*>(found);
+
+    auto const* login = caller(request);
+    if (login == nullptr) {
+        auto a = message_answer(401, "Missing or unknown X-JWT / X-CSRF-TOKEN");
+        a.route = r.name;
+        return a;
+    }
+    std::optional<entities::detail::fields_mask> mask;
+    if (r.masked && request.has_fields) {
+        auto parsed = entities::detail::fields_mask::parse(request.fields);
+        if (!parsed) {
+            auto a = message_answer(400, parsed.error().message);
+            a.route = r.name;
+            return a;
+        }
+        mask = std::move(*parsed);
+    }
+    std::string region;
+    bool const has_region = query_param(query, "region", region);
+    op_input in{store_, request, *login, segment, region, has_region};
+    auto a = r.op(in);
+    a.route = r.name;
+    if (mask && (a.status == 200 || a.status == 201) && !a.body.empty())
+        a.body = boost::json::serialize(mask->apply(boost::json::parse(a.body)));
+    return a;
+}
+
+} // namespace igtcloud::mock::detail

@@ -1,0 +1,507 @@
+// A session facing a misbehaving network and server: deadlines (in flight and while queued), broken or
+// surprising answers, connections the server closed while idle, refused connections; and the session's end:
+// shutdown and destruction with operations in flight or queued.
+#include <igtcloud/entities.hpp>
+#include <igtcloud/mock/server.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/scripted_server.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace entities = igtcloud::entities;
+namespace mock = igtcloud::mock;
+using entities::api_result;
+using entities::condition;
+using entities::user_info;
+using igtcloud::test::http_answer;
+using igtcloud::test::reply;
+using igtcloud::test::scripted_server;
+using clock_type = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr std::string_view user_json = R"({"loginId":"ada@example.org","userUUID":"u-1"})";
+constexpr auto test_cap = std::chrono::milliseconds(30'000); // no test waits longer for a result
+
+/// Runs `ioc` on this thread until `done()` holds or `cap` passes; false when the cap passed first.
+template <class Done>
+bool run_until(asio::io_context& ioc, Done done, std::chrono::milliseconds cap = test_cap)
+{
+    auto const until = clock_type::now() + cap;
+    while (!done()) {
+        if (clock_type::now() >= until) return false;
+        ioc.restart();
+        if (ioc.run_one_for(20ms) == 0 && ioc.stopped()) std::this_thread::sleep_for(1ms); // nothing queued yet
+    }
+    return true;
+}
+
+/// Polls `condition` until it holds or `limit` passes (for effects with no completion event, e.g. a server
+/// counting a closed connection); returns its last value.
+template <class Condition>
+bool eventually(Condition condition, std::chrono::milliseconds limit = 5s)
+{
+    auto const until = clock_type::now() + limit;
+    while (!condition()) {
+        if (clock_type::now() >= until) return condition();
+        std::this_thread::sleep_for(5ms);
+    }
+    return true;
+}
+
+/// Runs what is ready and a little more, so that a handler that would run twice has the chance to.
+void settle(asio::io_context& ioc, std::chrono::milliseconds how_long = 100ms)
+{
+    ioc.restart();
+    ioc.run_for(how_long);
+}
+
+/// One operation's completion: its result, how often the handler ran, and when it last ran.
+template <class T>
+struct outcome {
+    std::optional<api_result<T>> result{};
+    int calls{};
+    clock_type::time_point at{};
+
+    bool done() const noexcept { return calls > 0; }
+    bool ok() const noexcept { return result && result->has_value(); }
+    /// The error (an empty one for a value or no result).
+    entities::api_error error() const { return result && !*result ? result->error() : entities::api_error{}; }
+};
+
+/// A completion handler filling `o`, which must outlive the operation.
+template <class T>
+auto into(outcome<T>& o)
+{
+    return [&o](api_result<T> r) {
+        ++o.calls;
+        o.result = std::move(r);
+        o.at = clock_type::now();
+    };
+}
+
+/// Options for a session on `base_url` with the mock's default token.
+entities::session_options options_for(std::string base_url, std::size_t max_connections = 16)
+{
+    return entities::session_options{.base_url = std::move(base_url), .jwt = "mock-token",
+                                     .max_connections = max_connections};
+}
+
+/// A port on 127.0.0.1 that nobody listens on (bound, then released).
+std::uint16_t unused_port()
+{
+    asio::io_context ioc;
+    asio::ip::tcp::acceptor acceptor(ioc, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    return acceptor.local_endpoint().port();
+}
+
+/// What happened to a GET /users/me answered by `first`, then to a second one answered normally.
+struct after_fault {
+    outcome<user_info> faulty, next;
+    entities::pool_stats stats_after_fault{}, stats_after_next{};
+    std::size_t connections{};       ///< the server's accepted connections after both
+    std::size_t requests{};          ///< the server's requests after both
+    std::size_t open_after_fault{};  ///< the server's open connections once the client dealt with the fault
+};
+
+/// Runs the two requests against a scripted peer that answers the very first request with `first` (then keeps
+/// reading on that connection unless `first.close`) and every other request with a small user.
+after_fault fault_then_success(reply const& first, std::size_t max_response_bytes = std::size_t{64} << 20)
+{
+    after_fault out;
+    scripted_server server{[first](auto const&, std::size_t connection, std::size_t index) {
+        return connection == 0 && index == 0 ? first : reply{http_answer(200, user_json)};
+    }};
+    asio::io_context ioc;
+    auto opts = options_for(server.base_url());
+    opts.max_response_bytes = max_response_bytes;
+    entities::session s{ioc.get_executor(), opts};
+    auto users = s.users();
+    users.async_get_me(into(out.faulty));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return out.faulty.done(); }));
+    out.stats_after_fault = s.stats();
+    if (out.stats_after_fault.open == 0) // the client dropped the connection: wait until the server sees it
+        eventually([&] { return server.open_connections() == 0u; });
+    out.open_after_fault = server.open_connections();
+    users.async_get_me(into(out.next));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return out.next.done(); }));
+    settle(ioc);
+    BOOST_TEST(out.faulty.calls == 1);
+    BOOST_TEST(out.next.calls == 1);
+    out.stats_after_next = s.stats();
+    out.connections = server.connections();
+    out.requests = server.requests();
+    return out;
+}
+
+/// `first` on a kept-alive connection.
+reply keep_open(std::string bytes) { return reply{std::move(bytes)}; }
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(session_faults)
+
+BOOST_AUTO_TEST_CASE(fails_with_timeout_on_slow_server)
+{
+    mock::server srv{mock::options{.latency = 500ms}};
+    asio::io_context ioc;
+    auto opts = options_for(srv.base_url());
+    opts.request_timeout = 100ms;
+    entities::session s{ioc.get_executor(), opts};
+    auto users = s.users();
+    outcome<user_info> slow, next;
+    auto const start = clock_type::now();
+    users.async_get_me(into(slow));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return slow.done(); }));
+    BOOST_TEST((slow.error().code == entities::error::timeout));
+    BOOST_TEST((slow.error().code == condition::transport_error));
+    BOOST_TEST(slow.error().status == 0u);
+    BOOST_TEST((slow.at - start >= 95ms));  // not before the deadline
+    BOOST_TEST((slow.at - start < 400ms)); // well before the answer
+    BOOST_TEST(s.stats().open == 0u);      // the connection was dropped, not pooled
+
+    entities::request_options patient{.timeout = 10s};
+    users.async_get_me(patient, into(next));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return next.done(); }));
+    BOOST_TEST(next.ok());
+    BOOST_TEST(s.stats().created == 2u);
+    BOOST_TEST(s.stats().reused == 0u);
+    BOOST_TEST(srv.stats().connections_accepted == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(fails_with_timeout_on_queued_operation)
+{
+    mock::server srv{mock::options{.latency = 500ms}};
+    asio::io_context ioc;
+    auto opts = options_for(srv.base_url(), 1);
+    opts.request_timeout = 10s;
+    entities::session s{ioc.get_executor(), opts};
+    auto users = s.users();
+    outcome<user_info> holder, waiting, next;
+    entities::request_options hurried{.timeout = 100ms};
+    auto const start = clock_type::now();
+    users.async_get_me(into(holder));
+    users.async_get_me(hurried, into(waiting));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return waiting.done(); }));
+    BOOST_TEST((waiting.error().code == entities::error::timeout));
+    BOOST_TEST((waiting.error().code == condition::transport_error));
+    BOOST_TEST((waiting.at - start >= 95ms));
+    BOOST_TEST((waiting.at - start < 400ms));
+    BOOST_TEST(!holder.done()); // it timed out while queued behind the holder
+    BOOST_TEST(s.stats().queued == 0u);
+
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return holder.done(); }));
+    BOOST_TEST(holder.ok());
+    users.async_get_me(into(next));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return next.done(); }));
+    BOOST_TEST(next.ok());
+    BOOST_TEST(srv.stats().requests_served == 2u); // the timed-out operation never reached the server
+    BOOST_TEST(s.stats().created == 1u);
+    BOOST_TEST(s.stats().reused == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(fails_without_value_on_truncated_body)
+{
+    auto r = fault_then_success(reply{
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"loginId\":\"ad", true});
+    BOOST_TEST_REQUIRE(r.faulty.done());
+    BOOST_TEST(!r.faulty.ok());
+    auto const e = r.faulty.error();
+    BOOST_TEST((e.code == condition::transport_error || e.code == condition::protocol_error), e.to_string());
+    BOOST_TEST(e.status == 0u); // no complete answer was received
+    BOOST_TEST(!e.message.empty());
+    BOOST_TEST(r.stats_after_fault.open == 0u);
+    BOOST_TEST(r.next.ok());
+    BOOST_TEST(r.connections == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(fails_with_invalid_response_on_malformed_json)
+{
+    auto r = fault_then_success(keep_open(http_answer(200, R"({"loginId": "ada", )")));
+    auto const e = r.faulty.error();
+    BOOST_TEST((e.code == entities::error::invalid_response), e.to_string());
+    BOOST_TEST((e.code == condition::protocol_error));
+    BOOST_TEST(e.status == 200u); // an answer was received
+    BOOST_TEST(!e.message.empty());
+    // The HTTP exchange itself was complete: the connection stays in the pool.
+    BOOST_TEST(r.next.ok());
+    BOOST_TEST(r.connections == 1u);
+    BOOST_TEST(r.stats_after_next.reused == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(names_json_path_on_wrong_type_at_depth)
+{
+    auto r = fault_then_success(keep_open(http_answer(
+        200, R"({"loginId":"ada","profile":{"organizationRoles":[{"roles":["x"]},{"roles":"admin"}]}})")));
+    auto const e = r.faulty.error();
+    BOOST_TEST((e.code == entities::error::invalid_response), e.to_string());
+    BOOST_TEST(e.message.find("profile.organizationRoles[1].roles") != std::string::npos, e.message);
+    BOOST_TEST(r.next.ok());
+    BOOST_TEST(r.connections == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(fails_with_response_too_large_on_body_over_limit)
+{
+    std::string const big = R"({"loginId":")" + std::string(4096, 'x') + R"("})";
+    auto r = fault_then_success(keep_open(http_answer(200, big)), 1024);
+    auto const e = r.faulty.error();
+    BOOST_TEST((e.code == entities::error::response_too_large), e.to_string());
+    BOOST_TEST((e.code == condition::protocol_error));
+    BOOST_TEST(!e.message.empty());
+    // The rest of the body was never read: the connection cannot be reused and the client closed it.
+    BOOST_TEST(r.stats_after_fault.open == 0u);
+    BOOST_TEST(r.open_after_fault == 0u);
+    BOOST_TEST(r.next.ok()); // a small answer under the same limit is fine
+    BOOST_TEST(r.connections == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(reports_server_error_on_503_html)
+{
+    auto r = fault_then_success(keep_open(http_answer(
+        503, "<html><body><h1>503 Service Unavailable</h1><p>try later</p></body></html>", {}, "text/html")));
+    auto const e = r.faulty.error();
+    BOOST_TEST(e.status == 503u);
+    BOOST_TEST((e.code == condition::server_error), e.to_string());
+    BOOST_TEST((e.code == entities::http_status::service_unavailable));
+    BOOST_TEST(!e.message.empty());
+    BOOST_TEST(e.message.find('<') == std::string::npos, e.message); // readable, not raw markup
+    BOOST_TEST(e.to_string().find("503") != std::string::npos, e.to_string());
+    BOOST_TEST(r.next.ok());
+    BOOST_TEST(r.connections == 1u); // a complete answer: the connection is kept
+}
+
+BOOST_AUTO_TEST_CASE(reports_unauthorized_on_empty_401)
+{
+    auto r = fault_then_success(keep_open("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"));
+    auto const e = r.faulty.error();
+    BOOST_TEST(e.status == 401u);
+    BOOST_TEST((e.code == entities::http_status::unauthorized), e.to_string());
+    BOOST_TEST((e.code == condition::client_error));
+    BOOST_TEST(!e.message.empty());
+    BOOST_TEST(r.next.ok());
+}
+
+BOOST_AUTO_TEST_CASE(fails_with_unexpected_status_on_redirect)
+{
+    for (unsigned status : {301u, 302u, 307u}) {
+        BOOST_TEST_CONTEXT("status " << status)
+        {
+            auto r = fault_then_success(keep_open(http_answer(status, {}, "Location: /data/users/elsewhere\r\n")));
+            auto const e = r.faulty.error();
+            BOOST_TEST((e.code == entities::error::unexpected_status), e.to_string());
+            BOOST_TEST((e.code == condition::protocol_error));
+            BOOST_TEST(e.status == status);
+            BOOST_TEST(r.requests == 2u); // the redirect was not followed: only the two requests made
+            BOOST_TEST(r.next.ok());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(discards_connection_on_junk_after_answer)
+{
+    auto r = fault_then_success(keep_open(http_answer(200, user_json) + "JUNK"));
+    BOOST_TEST(r.faulty.ok()); // the answer itself was complete and valid
+    BOOST_TEST(r.next.ok());
+    BOOST_TEST(r.connections == 2u);
+    BOOST_TEST(r.stats_after_next.created == 2u);
+    BOOST_TEST(r.stats_after_next.reused == 0u); // no request was sent on the polluted connection
+}
+
+BOOST_AUTO_TEST_CASE(succeeds_on_idle_connection_closed_by_scripted_server)
+{
+    // The peer closes after answering, without Connection: close.
+    scripted_server server{[](auto const&, std::size_t, std::size_t) { return reply{http_answer(200, user_json), true}; }};
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(), options_for(server.base_url())};
+    auto users = s.users();
+    outcome<user_info> first, second;
+    users.async_get_me(into(first));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return first.done(); }));
+    BOOST_TEST(first.ok());
+    BOOST_TEST(s.stats().idle == 1u); // pooled: nothing said it would close
+    BOOST_TEST_REQUIRE(eventually([&] { return server.open_connections() == 0u; }));
+    users.async_get_me(into(second));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return second.done(); }));
+    BOOST_TEST(second.ok(), (second.ok() ? std::string{} : second.error().to_string()));
+    BOOST_TEST(server.connections() == 2u);
+    BOOST_TEST(s.stats().created == 2u);
+    BOOST_TEST(s.stats().reused == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(succeeds_on_idle_connection_closed_by_mock_close_after)
+{
+    // read_timeout bounds the mock's linger after its close (and sends no Keep-Alive header below 1 s).
+    mock::server srv{mock::options{.close_after = 1, .read_timeout = 300ms}};
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(), options_for(srv.base_url())};
+    auto users = s.users();
+    for (int i = 0; i < 3; ++i) {
+        BOOST_TEST_CONTEXT("request " << i)
+        {
+            outcome<user_info> o;
+            users.async_get_me(into(o));
+            BOOST_TEST_REQUIRE(run_until(ioc, [&] { return o.done(); }));
+            BOOST_TEST(o.ok(), (o.ok() ? std::string{} : o.error().to_string()));
+            BOOST_TEST_REQUIRE(eventually([&] { return srv.stats().connections_open == 0u; }));
+        }
+    }
+    BOOST_TEST(s.stats().created == 3u);
+    BOOST_TEST(srv.stats().connections_accepted == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(fails_with_transport_error_on_connection_refused)
+{
+    auto const port = unused_port();
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(), options_for("http://127.0.0.1:" + std::to_string(port) + "/data", 1)};
+    auto users = s.users();
+    std::array<outcome<user_info>, 3> refused;
+    for (auto& o : refused)
+        users.async_get_me(into(o));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return refused[0].done() && refused[1].done() && refused[2].done(); }));
+    for (auto const& o : refused) {
+        auto const e = o.error();
+        BOOST_TEST((e.code == condition::transport_error), e.to_string());
+        BOOST_TEST((e.code == asio::error::connection_refused), e.to_string());
+        BOOST_TEST(e.status == 0u);
+        BOOST_TEST(!e.message.empty());
+    }
+    auto const st = s.stats();
+    BOOST_TEST(st.open == 0u);
+    BOOST_TEST(st.connecting == 0u);
+    BOOST_TEST(st.queued == 0u);
+
+    // The same session, once a server listens on that port.
+    mock::server srv{mock::options{.port = port}};
+    outcome<user_info> live;
+    users.async_get_me(into(live));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return live.done(); }));
+    BOOST_TEST(live.ok(), (live.ok() ? std::string{} : live.error().to_string()));
+    BOOST_TEST(s.stats().open == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(session_lifecycle)
+
+namespace {
+
+/// A peer that never answers, a session on it with two connections, two operations in flight and three queued.
+struct stalled_fixture {
+    scripted_server server{[](auto const&, std::size_t, std::size_t) { return reply{.stall = true}; }};
+    asio::io_context ioc;
+    std::optional<entities::session> session{std::in_place, ioc.get_executor(), options_for(server.base_url(), 2)};
+    entities::users_api users = session->users();
+    std::array<outcome<user_info>, 5> pending{};
+
+    void start_pending()
+    {
+        for (auto& o : pending)
+            users.async_get_me(into(o));
+        BOOST_TEST_REQUIRE(
+            run_until(ioc, [&] { return server.requests() == 2u && session->stats().queued == 3u; }));
+        BOOST_TEST_REQUIRE(session->stats().in_use == 2u);
+    }
+
+    bool all_done() const
+    {
+        return std::all_of(pending.begin(), pending.end(), [](auto const& o) { return o.done(); });
+    }
+
+    /// Each pending operation completed exactly once, with operation_aborted.
+    void check_aborted_once() const
+    {
+        for (std::size_t i = 0; i < pending.size(); ++i) {
+            BOOST_TEST_CONTEXT("operation " << i)
+            {
+                BOOST_TEST(pending[i].calls == 1);
+                BOOST_TEST(pending[i].error().code == asio::error::operation_aborted, pending[i].error().to_string());
+                BOOST_TEST(pending[i].error().status == 0u);
+            }
+        }
+    }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(aborts_pending_operations_once_on_async_shutdown, stalled_fixture)
+{
+    start_pending();
+    int shutdown_calls = 0;
+    session->async_shutdown([&] { ++shutdown_calls; });
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return all_done() && shutdown_calls == 1; }, 5s));
+    settle(ioc, 200ms);
+    check_aborted_once();
+    BOOST_TEST(shutdown_calls == 1);
+    auto const st = session->stats();
+    BOOST_TEST(st.open == 0u);
+    BOOST_TEST(st.in_use == 0u);
+    BOOST_TEST(st.queued == 0u);
+    BOOST_TEST(st.connecting == 0u);
+
+    // Later operations fail at once; a second shutdown completes too.
+    outcome<user_info> late;
+    users.async_get_me(into(late));
+    int again = 0;
+    session->async_shutdown([&] { ++again; });
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return late.done() && again == 1; }, 5s));
+    settle(ioc);
+    BOOST_TEST(late.calls == 1);
+    BOOST_TEST((late.error().code == entities::error::shut_down), late.error().to_string());
+    BOOST_TEST(again == 1);
+    BOOST_TEST(server.requests() == 2u); // nothing more was sent
+}
+
+BOOST_FIXTURE_TEST_CASE(aborts_pending_operations_once_on_session_destruction, stalled_fixture)
+{
+    start_pending();
+    session.reset(); // the users handle stays
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return all_done(); }, 5s));
+    settle(ioc, 200ms);
+    check_aborted_once();
+
+    outcome<user_info> late;
+    users.async_get_me(into(late));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return late.done(); }, 5s));
+    settle(ioc);
+    BOOST_TEST(late.calls == 1);
+    BOOST_TEST((late.error().code == entities::error::shut_down), late.error().to_string());
+    BOOST_TEST(server.requests() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(completes_with_shut_down_on_handle_outliving_session)
+{
+    mock::server srv{};
+    asio::io_context ioc;
+    std::optional<entities::users_api> users;
+    outcome<user_info> before, after;
+    {
+        entities::session s{ioc.get_executor(), options_for(srv.base_url())};
+        users.emplace(s.users());
+        users->async_get_me(into(before));
+        BOOST_TEST_REQUIRE(run_until(ioc, [&] { return before.done(); }));
+        BOOST_TEST(before.ok());
+    }
+    users->async_get_me(into(after));
+    BOOST_TEST(!after.done()); // never inside the initiating call
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return after.done(); }, 5s));
+    settle(ioc);
+    BOOST_TEST(after.calls == 1);
+    BOOST_TEST((after.error().code == entities::error::shut_down), after.error().to_string());
+    BOOST_TEST(eventually([&] { return srv.stats().connections_open == 0u; })); // the pool was closed
+}
+
+BOOST_AUTO_TEST_SUITE_END()

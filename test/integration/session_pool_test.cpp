@@ -1,0 +1,610 @@
+// The session's connection pool over real sockets: the connection limit under load, keep-alive reuse, idle and
+// Keep-Alive expiry, Connection: close and HTTP/1.0, per-operation cancellation, a multi-threaded io_context,
+// and a pool that keeps its full capacity after a mix of failures.
+#include <igtcloud/entities.hpp>
+#include <igtcloud/mock/server.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/scripted_server.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace entities = igtcloud::entities;
+namespace mock = igtcloud::mock;
+using entities::api_result;
+using entities::user_info;
+using igtcloud::test::http_answer;
+using igtcloud::test::reply;
+using igtcloud::test::scripted_server;
+using clock_type = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr std::string_view user_json = R"({"loginId":"ada@example.org","userUUID":"u-1"})";
+constexpr std::string_view admin_login = "admin@example.org"; // the mock's default token's user
+constexpr auto test_cap = std::chrono::milliseconds(30'000);  // no test waits longer for a result
+
+/// Runs `ioc` on this thread until `done()` holds or `cap` passes; false when the cap passed first.
+template <class Done>
+bool run_until(asio::io_context& ioc, Done done, std::chrono::milliseconds cap = test_cap)
+{
+    auto const until = clock_type::now() + cap;
+    while (!done()) {
+        if (clock_type::now() >= until) return false;
+        ioc.restart();
+        if (ioc.run_one_for(20ms) == 0 && ioc.stopped()) std::this_thread::sleep_for(1ms); // nothing queued yet
+    }
+    return true;
+}
+
+/// Polls `condition` until it holds or `limit` passes (for effects with no completion event, e.g. a server
+/// counting a closed connection); returns its last value.
+template <class Condition>
+bool eventually(Condition condition, std::chrono::milliseconds limit = 5s)
+{
+    auto const until = clock_type::now() + limit;
+    while (!condition()) {
+        if (clock_type::now() >= until) return condition();
+        std::this_thread::sleep_for(5ms);
+    }
+    return true;
+}
+
+/// Runs what is ready and a little more, so that a handler that would run twice has the chance to.
+void settle(asio::io_context& ioc, std::chrono::milliseconds how_long = 100ms)
+{
+    ioc.restart();
+    ioc.run_for(how_long);
+}
+
+/// One operation's completion: its result, how often the handler ran, and when it last ran.
+template <class T>
+struct outcome {
+    std::optional<api_result<T>> result{};
+    int calls{};
+    clock_type::time_point at{};
+
+    bool done() const noexcept { return calls > 0; }
+    bool ok() const noexcept { return result && result->has_value(); }
+    boost::system::error_code code() const { return result && !*result ? result->error().code : boost::system::error_code{}; }
+};
+
+/// A completion handler filling `o`, which must outlive the operation.
+template <class T>
+auto into(outcome<T>& o)
+{
+    return [&o](api_result<T> r) {
+        ++o.calls;
+        o.result = std::move(r);
+        o.at = clock_type::now();
+    };
+}
+
+/// Options for a session on `base_url` with the mock's default token.
+entities::session_options options_for(std::string base_url, std::size_t max_connections = 16)
+{
+    return entities::session_options{.base_url = std::move(base_url), .jwt = "mock-token",
+                                     .max_connections = max_connections};
+}
+
+/// A port on 127.0.0.1 that nobody listens on (bound, then released).
+std::uint16_t unused_port()
+{
+    asio::io_context ioc;
+    asio::ip::tcp::acceptor acceptor(ioc, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    return acceptor.local_endpoint().port();
+}
+
+/// Two GET /users/me on one session, `pause` apart; returns both outcomes.
+struct two_requests {
+    outcome<user_info> first, second;
+    bool finished{};
+};
+
+asio::awaitable<void> request_pause_request(entities::users_api users, two_requests& out, std::chrono::milliseconds pause)
+{
+    out.first.result = co_await users.async_get_me(asio::use_awaitable);
+    ++out.first.calls;
+    asio::steady_timer timer(co_await asio::this_coro::executor, pause);
+    co_await timer.async_wait(asio::use_awaitable);
+    out.second.result = co_await users.async_get_me(asio::use_awaitable);
+    ++out.second.calls;
+    out.finished = true;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(session_pool)
+
+BOOST_AUTO_TEST_CASE(stays_within_limit_on_10000_concurrent_operations)
+{
+    mock::server srv{mock::options{.threads = 2}};
+    auto const known = srv.add_user(entities::user_create{.email = "known@example.org", .login_id = "known@example.org"});
+    BOOST_TEST_REQUIRE(known.user_uuid.has_value());
+    auto const users_before = srv.user_count();
+
+    asio::io_context ioc;
+    auto opts = options_for(srv.base_url(), 8);
+    opts.request_timeout = 120s; // the whole batch queues behind 8 connections, sanitizers included
+    entities::session s{ioc.get_executor(), opts};
+    auto users = s.users();
+
+    constexpr int total = 10'000;
+    int done = 0, correct = 0, posts = 0;
+    std::vector<std::string> failures;
+    auto check = [&](bool good, std::string what) {
+        ++done;
+        if (good) ++correct;
+        else if (failures.size() < 10) failures.push_back(std::move(what));
+    };
+    for (int i = 0; i < total; ++i) {
+        switch (i % 3) {
+        case 0:
+            users.async_get_me([&](api_result<user_info> r) {
+                check(r && r->login_id == admin_login, r ? "get_me: wrong user" : "get_me: " + r.error().to_string());
+            });
+            break;
+        case 1:
+            users.async_get_user(*known.user_uuid, [&](api_result<user_info> r) {
+                check(r && r->user_uuid == known.user_uuid && r->login_id == known.login_id,
+                      r ? "get_user: wrong user" : "get_user: " + r.error().to_string());
+            });
+            break;
+        default: {
+            ++posts;
+            auto login = "bulk-" + std::to_string(i) + "@example.org";
+            entities::user_create body{.email = login, .login_id = login};
+            users.async_post_users(std::move(body), [&, login](api_result<entities::created<user_info>> r) {
+                check(r && r->is_new && r->value.login_id == login && r->value.user_uuid.has_value(),
+                      r ? "post_users: wrong answer for " + login : "post_users: " + r.error().to_string());
+            });
+        }
+        }
+    }
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return done == total; }, 90s));
+    settle(ioc);
+    BOOST_TEST(done == total); // no handler ran twice
+    BOOST_TEST(correct == total);
+    for (auto const& f : failures)
+        BOOST_TEST_MESSAGE("failure: " << f);
+    BOOST_TEST(srv.user_count() == users_before + static_cast<std::size_t>(posts));
+
+    auto const server = srv.stats();
+    BOOST_TEST(server.connections_accepted <= 8u);
+    BOOST_TEST(server.requests_served == static_cast<std::uint64_t>(total));
+    auto const st = s.stats();
+    BOOST_TEST(st.open <= 8u);
+    BOOST_TEST(st.queued == 0u);
+    BOOST_TEST(st.in_use == 0u);
+    BOOST_TEST(st.connecting == 0u);
+    BOOST_TEST(st.reused > 0u);
+    BOOST_TEST(st.created == server.connections_accepted);
+    BOOST_TEST(st.created + st.reused == static_cast<std::uint64_t>(total)); // one grant per operation
+}
+
+BOOST_AUTO_TEST_CASE(reuses_one_connection_on_sequential_requests)
+{
+    mock::server srv{};
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(), options_for(srv.base_url())};
+    constexpr int n = 25;
+    int correct = 0;
+    bool finished = false;
+    asio::co_spawn(
+        ioc,
+        [users = s.users(), &correct]() mutable -> asio::awaitable<void> {
+            for (int i = 0; i < n; ++i) {
+                if (i % 2 == 0) {
+                    auto r = co_await users.async_get_me(asio::use_awaitable);
+                    if (r && r->login_id == admin_login) ++correct;
+                } else {
+                    auto r = co_await users.async_get_users(asio::use_awaitable);
+                    if (r && !r->empty()) ++correct;
+                }
+            }
+        },
+        [&](std::exception_ptr e) { finished = !e; });
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return finished; }));
+    BOOST_TEST(correct == n);
+    auto const st = s.stats();
+    BOOST_TEST(st.created == 1u);
+    BOOST_TEST(st.reused == static_cast<std::uint64_t>(n - 1));
+    BOOST_TEST(st.open == 1u);
+    BOOST_TEST(st.idle == 1u);
+    BOOST_TEST(srv.stats().connections_accepted == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(opens_new_connection_on_idle_timeout)
+{
+    mock::server srv{};
+    asio::io_context ioc;
+    auto short_idle = options_for(srv.base_url());
+    short_idle.idle_timeout = 200ms;
+    entities::session expiring{ioc.get_executor(), short_idle};
+    entities::session keeping{ioc.get_executor(), options_for(srv.base_url())}; // control: 60 s idle timeout
+    two_requests a, b;
+    asio::co_spawn(ioc, request_pause_request(expiring.users(), a, 350ms), asio::detached);
+    asio::co_spawn(ioc, request_pause_request(keeping.users(), b, 350ms), asio::detached);
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return a.finished && b.finished; }));
+    BOOST_TEST(a.first.ok());
+    BOOST_TEST(a.second.ok());
+    BOOST_TEST(b.first.ok());
+    BOOST_TEST(b.second.ok());
+
+    BOOST_TEST(expiring.stats().created == 2u);
+    BOOST_TEST(expiring.stats().reused == 0u);
+    BOOST_TEST(expiring.stats().open == 1u);
+    BOOST_TEST(keeping.stats().created == 1u);
+    BOOST_TEST(keeping.stats().reused == 1u);
+    BOOST_TEST(srv.stats().connections_accepted == 3u);
+    // The expired connection was closed by the client: the server sees one open per session.
+    BOOST_TEST(eventually([&] { return srv.stats().connections_open == 2u; }));
+}
+
+BOOST_AUTO_TEST_CASE(honours_server_keep_alive_timeout_on_reuse)
+{
+    struct scenario {
+        std::string header;
+        std::size_t expected_connections;
+    };
+    // A request 1.2 s after the first: timeout=1 leaves no usable time (1 s margin), timeout=2 expired 1 s after
+    // the answer, timeout=5 and no header keep the connection.
+    std::vector<scenario> const scenarios{
+        {"Keep-Alive: timeout=1\r\n", 2}, {"Keep-Alive: timeout=2\r\n", 2}, {"Keep-Alive: timeout=5\r\n", 1}, {"", 1}};
+    std::vector<std::unique_ptr<scripted_server>> servers;
+    std::vector<std::unique_ptr<entities::session>> sessions;
+    std::vector<two_requests> results(scenarios.size());
+    asio::io_context ioc;
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+        auto header = scenarios[i].header;
+        servers.push_back(std::make_unique<scripted_server>(
+            [header](igtcloud::test::request const&, std::size_t, std::size_t) {
+                return reply{http_answer(200, user_json, header)};
+            }));
+        sessions.push_back(std::make_unique<entities::session>(ioc.get_executor(), options_for(servers[i]->base_url())));
+        asio::co_spawn(ioc, request_pause_request(sessions[i]->users(), results[i], 1200ms), asio::detached);
+    }
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] {
+        return std::all_of(results.begin(), results.end(), [](auto const& r) { return r.finished; });
+    }));
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+        BOOST_TEST_CONTEXT("header '" << scenarios[i].header << "'")
+        {
+            BOOST_TEST(results[i].first.ok());
+            BOOST_TEST(results[i].second.ok());
+            BOOST_TEST(servers[i]->connections() == scenarios[i].expected_connections);
+            BOOST_TEST(sessions[i]->stats().created == scenarios[i].expected_connections);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(opens_new_connection_on_connection_close_answer)
+{
+    // The server announces the close but keeps the socket open: only the client's honouring of the header
+    // prevents a reuse.
+    scripted_server server{[](auto const&, std::size_t, std::size_t) {
+        return reply{http_answer(200, user_json, "Connection: close\r\n")};
+    }};
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(), options_for(server.base_url())};
+    two_requests r;
+    asio::co_spawn(ioc, request_pause_request(s.users(), r, 0ms), asio::detached);
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return r.finished; }));
+    BOOST_TEST(r.first.ok());
+    BOOST_TEST(r.second.ok());
+    BOOST_TEST(server.connections() == 2u);
+    BOOST_TEST(s.stats().created == 2u);
+    BOOST_TEST(s.stats().reused == 0u);
+    BOOST_TEST(s.stats().open == 0u);
+    BOOST_TEST(eventually([&] { return server.open_connections() == 0u; })); // the client closed both
+}
+
+BOOST_AUTO_TEST_CASE(opens_new_connection_on_http10_answer)
+{
+    std::string const body(user_json);
+    std::string const answer = "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                               std::to_string(body.size()) + "\r\n\r\n" + body;
+    scripted_server server{[answer](auto const&, std::size_t, std::size_t) { return reply{answer}; }};
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(), options_for(server.base_url())};
+    two_requests r;
+    asio::co_spawn(ioc, request_pause_request(s.users(), r, 0ms), asio::detached);
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return r.finished; }));
+    BOOST_TEST(r.first.ok());
+    BOOST_TEST(r.second.ok());
+    BOOST_TEST(server.connections() == 2u);
+    BOOST_TEST(s.stats().created == 2u);
+    BOOST_TEST(s.stats().open == 0u);
+    BOOST_TEST(eventually([&] { return server.open_connections() == 0u; }));
+}
+
+BOOST_AUTO_TEST_CASE(reuses_connection_on_http10_keep_alive_answer)
+{
+    std::string const body(user_json);
+    std::string const answer = "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Type: application/json\r\n"
+                               "Content-Length: " +
+                               std::to_string(body.size()) + "\r\n\r\n" + body;
+    scripted_server server{[answer](auto const&, std::size_t, std::size_t) { return reply{answer}; }};
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(), options_for(server.base_url())};
+    two_requests r;
+    asio::co_spawn(ioc, request_pause_request(s.users(), r, 0ms), asio::detached);
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return r.finished; }));
+    BOOST_TEST(r.first.ok());
+    BOOST_TEST(r.second.ok());
+    BOOST_TEST(server.connections() == 1u);
+    BOOST_TEST(s.stats().reused == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(aborts_queued_operation_on_terminal_cancellation)
+{
+    // The first request is answered after 400 ms, holding the only connection; the second waits for it.
+    scripted_server server{[](auto const&, std::size_t, std::size_t index) {
+        return reply{http_answer(200, user_json), false, index == 0 ? 400ms : 0ms};
+    }};
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(), options_for(server.base_url(), 1)};
+    auto users = s.users();
+    outcome<user_info> holder, queued, after;
+    asio::cancellation_signal signal;
+    users.async_get_me(into(holder));
+    users.async_get_me(asio::bind_cancellation_slot(signal.slot(), into(queued)));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return server.requests() == 1u && s.stats().queued == 1u; }));
+    auto const cancelled_at = clock_type::now();
+    signal.emit(asio::cancellation_type::terminal);
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return queued.done(); }));
+    BOOST_TEST(queued.code() == asio::error::operation_aborted);
+    BOOST_TEST(queued.result->error().status == 0u);
+    BOOST_TEST((queued.at - cancelled_at < 200ms)); // promptly: well before the holder's answer
+    BOOST_TEST(!holder.done());
+    BOOST_TEST(s.stats().queued == 0u);
+
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return holder.done(); }));
+    BOOST_TEST(holder.ok());
+    users.async_get_me(into(after));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return after.done(); }));
+    settle(ioc);
+    BOOST_TEST(after.ok());
+    BOOST_TEST(queued.calls == 1);
+    BOOST_TEST(server.requests() == 2u); // the cancelled operation sent nothing
+    BOOST_TEST(server.connections() == 1u);
+    BOOST_TEST(s.stats().created == 1u); // the cancelled waiter neither took nor leaked the slot
+    BOOST_TEST(s.stats().reused == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(discards_connection_on_in_flight_cancellation)
+{
+    for (auto const type : {asio::cancellation_type::terminal, asio::cancellation_type::partial}) {
+        BOOST_TEST_CONTEXT("cancellation type " << static_cast<int>(type))
+        {
+            // The first request on the first connection is never answered.
+            scripted_server server{[](auto const&, std::size_t connection, std::size_t) {
+                return connection == 0 ? reply{.stall = true} : reply{http_answer(200, user_json)};
+            }};
+            asio::io_context ioc;
+            entities::session s{ioc.get_executor(), options_for(server.base_url(), 1)};
+            auto users = s.users();
+            outcome<user_info> stalled, after;
+            asio::cancellation_signal signal;
+            users.async_get_me(asio::bind_cancellation_slot(signal.slot(), into(stalled)));
+            BOOST_TEST_REQUIRE(run_until(ioc, [&] { return server.requests() == 1u; }));
+            BOOST_TEST(s.stats().in_use == 1u);
+            auto const cancelled_at = clock_type::now();
+            signal.emit(type);
+            BOOST_TEST_REQUIRE(run_until(ioc, [&] { return stalled.done(); }, 5s));
+            BOOST_TEST(stalled.code() == asio::error::operation_aborted);
+            BOOST_TEST((stalled.at - cancelled_at < 1s));
+            BOOST_TEST(s.stats().open == 0u);
+
+            users.async_get_me(into(after));
+            BOOST_TEST_REQUIRE(run_until(ioc, [&] { return after.done(); }));
+            settle(ioc);
+            BOOST_TEST(stalled.calls == 1);
+            BOOST_TEST(after.ok());
+            BOOST_TEST(server.connections() == 2u);
+            BOOST_TEST(s.stats().created == 2u);
+            BOOST_TEST(s.stats().reused == 0u);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(serves_all_results_on_four_thread_io_context)
+{
+    mock::server srv{mock::options{.threads = 2}};
+    auto const known = srv.add_user(entities::user_create{.email = "known@example.org", .login_id = "known@example.org"});
+    BOOST_TEST_REQUIRE(known.user_uuid.has_value());
+
+    asio::io_context ioc{4};
+    auto work = asio::make_work_guard(ioc);
+    auto opts = options_for(srv.base_url(), 8);
+    opts.request_timeout = 60s;
+    std::optional<entities::session> s;
+    s.emplace(ioc.get_executor(), opts);
+    auto const users = s->users();
+
+    constexpr int posters = 4, per_poster = 600, total = posters * per_poster;
+    std::atomic<int> done{0}, correct{0};
+    std::mutex failures_mutex;
+    std::vector<std::string> failures;
+    std::promise<void> all_done;
+    auto finish = [&](bool good, std::string const& what) {
+        if (good) {
+            correct.fetch_add(1);
+        } else {
+            std::lock_guard lock(failures_mutex);
+            if (failures.size() < 10) failures.push_back(what);
+        }
+        if (done.fetch_add(1) + 1 == total) all_done.set_value();
+    };
+    auto start = [&finish, &known](entities::users_api u, int poster, int i) {
+        switch (i % 3) {
+        case 0:
+            u.async_get_me([&finish](api_result<user_info> r) {
+                finish(r && r->login_id == admin_login, r ? "get_me: wrong user" : r.error().to_string());
+            });
+            break;
+        case 1:
+            u.async_get_user(*known.user_uuid, [&finish, &known](api_result<user_info> r) {
+                finish(r && r->user_uuid == known.user_uuid, r ? "get_user: wrong user" : r.error().to_string());
+            });
+            break;
+        default: {
+            auto login = "mt-" + std::to_string(poster) + "-" + std::to_string(i) + "@example.org";
+            entities::user_create body{.email = login, .login_id = login};
+            u.async_post_users(std::move(body), [&finish, login](api_result<entities::created<user_info>> r) {
+                finish(r && r->is_new && r->value.login_id == login, r ? "post_users: wrong answer" : r.error().to_string());
+            });
+        }
+        }
+    };
+
+    std::vector<std::thread> runners, starters;
+    struct joiner { // stops and joins whatever happens to the assertions
+        asio::io_context& ioc;
+        std::vector<std::thread>& a;
+        std::vector<std::thread>& b;
+        ~joiner()
+        {
+            for (auto& t : b)
+                if (t.joinable()) t.join();
+            ioc.stop();
+            for (auto& t : a)
+                if (t.joinable()) t.join();
+        }
+    } join_all{ioc, runners, starters};
+    for (int i = 0; i < 4; ++i)
+        runners.emplace_back([&ioc] { ioc.run(); });
+    for (int p = 0; p < posters; ++p) {
+        starters.emplace_back([&, p] {
+            for (int i = 0; i < per_poster; ++i) {
+                if (i % 2 == 0) start(users, p, i); // from a foreign thread
+                else asio::post(ioc, [&start, users, p, i] { start(users, p, i); }); // from an io_context thread
+            }
+        });
+    }
+    auto const finished = all_done.get_future().wait_for(60s) == std::future_status::ready;
+    BOOST_TEST_REQUIRE(finished);
+    BOOST_TEST(correct.load() == total);
+    {
+        std::lock_guard lock(failures_mutex);
+        for (auto const& f : failures)
+            BOOST_TEST_MESSAGE("failure: " << f);
+    }
+    auto const st = s->stats();
+    BOOST_TEST(st.open <= 8u);
+    BOOST_TEST(st.queued == 0u);
+    BOOST_TEST(st.in_use == 0u);
+    BOOST_TEST(st.created + st.reused == static_cast<std::uint64_t>(total));
+    BOOST_TEST(srv.stats().connections_accepted <= 8u);
+    s.reset(); // shut down while the io_context still runs
+    work.reset();
+}
+
+BOOST_AUTO_TEST_CASE(opens_max_connections_on_pool_after_failures)
+{
+    constexpr std::size_t max = 4;
+    auto const port = unused_port();
+    asio::io_context ioc;
+    auto opts = options_for("http://127.0.0.1:" + std::to_string(port) + "/data", max);
+    opts.request_timeout = 5s;
+    opts.connect_timeout = 2s;
+    entities::session s{ioc.get_executor(), opts};
+    auto users = s.users();
+    std::vector<std::unique_ptr<outcome<user_info>>> all;
+    auto fire = [&](entities::request_options ro = {}) -> outcome<user_info>& {
+        all.push_back(std::make_unique<outcome<user_info>>());
+        users.async_get_me(std::move(ro), into(*all.back()));
+        return *all.back();
+    };
+    auto all_done = [&] {
+        return std::all_of(all.begin(), all.end(), [](auto const& o) { return o->done(); });
+    };
+    auto failed = [&] {
+        return static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](auto const& o) { return !o->ok(); }));
+    };
+
+    // 1. Connection refused, more operations than connections.
+    for (int i = 0; i < 8; ++i)
+        fire();
+    BOOST_TEST_REQUIRE(run_until(ioc, all_done));
+    BOOST_TEST(failed() == 8u);
+    {
+        // 2. Truncated bodies, then the server closes.
+        mock::server srv{mock::options{.port = port, .truncate_rate = 1.0}};
+        for (int i = 0; i < 8; ++i)
+            fire();
+        BOOST_TEST_REQUIRE(run_until(ioc, all_done));
+        BOOST_TEST(failed() == 16u);
+    }
+    {
+        // 3. Timeouts (in flight and queued) and cancellations (in flight and queued) against a slow server.
+        mock::server srv{mock::options{.port = port, .latency = 400ms}};
+        for (int i = 0; i < 6; ++i)
+            fire(entities::request_options{.timeout = 100ms});
+        std::vector<std::unique_ptr<asio::cancellation_signal>> signals;
+        for (int i = 0; i < 6; ++i) {
+            signals.push_back(std::make_unique<asio::cancellation_signal>());
+            all.push_back(std::make_unique<outcome<user_info>>());
+            users.async_get_me(asio::bind_cancellation_slot(signals.back()->slot(), into(*all.back())));
+        }
+        asio::steady_timer t(ioc, 50ms);
+        t.async_wait([&](boost::system::error_code) {
+            for (auto& sig : signals)
+                sig->emit(asio::cancellation_type::terminal);
+        });
+        BOOST_TEST_REQUIRE(run_until(ioc, all_done));
+        BOOST_TEST(failed() == 28u);
+    }
+    {
+        // 4. The server closes each connection after one answer, without notice; then it goes away.
+        mock::server srv{mock::options{.port = port, .close_after = 1}};
+        for (int i = 0; i < 8; ++i)
+            fire();
+        BOOST_TEST_REQUIRE(run_until(ioc, all_done));
+    }
+    auto const before = s.stats();
+    BOOST_TEST(before.in_use == 0u);
+    BOOST_TEST(before.connecting == 0u);
+    BOOST_TEST(before.queued == 0u);
+
+    // 5. A slow, healthy server: 2 * max operations at once must get max connections in parallel.
+    mock::server srv{mock::options{.port = port, .latency = 300ms}};
+    all.clear();
+    for (std::size_t i = 0; i < 2 * max; ++i)
+        fire();
+    BOOST_TEST(run_until(ioc, [&] { return s.stats().in_use == max; }, 10s));
+    BOOST_TEST(s.stats().queued == max);
+    BOOST_TEST_REQUIRE(run_until(ioc, all_done));
+    BOOST_TEST(failed() == 0u);
+    BOOST_TEST(srv.stats().connections_accepted == max);
+    auto const after = s.stats();
+    BOOST_TEST(after.open == max);
+    BOOST_TEST(after.idle == max);
+    BOOST_TEST(after.queued == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

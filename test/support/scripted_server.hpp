@@ -1,0 +1,58 @@
+#pragma once
+
+// A misbehaving HTTP peer for client tests: accepts on 127.0.0.1, parses each request, and answers with
+// whatever raw bytes the test's responder returns (so tests can send invalid JSON, truncated bodies,
+// Connection: close, HTTP/1.0, Keep-Alive timeouts, oversized bodies, or nothing at all). Runs on its own thread.
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace igtcloud::test {
+
+/// What the peer does with one request.
+struct reply {
+    std::string bytes{};                  ///< written as is (status line, headers, body)
+    bool close{};                         ///< close the connection after writing
+    std::chrono::milliseconds delay{};    ///< wait before writing
+    bool stall{};                         ///< never answer; keep the connection open until stop()
+};
+
+using request = boost::beast::http::request<boost::beast::http::string_body>;
+/// Called for each request, with the connection's number (0, 1, ...) and the request's number on it.
+using responder = std::function<reply(request const&, std::size_t connection, std::size_t index)>;
+
+/// A complete HTTP/1.1 answer with a Content-Length (and `extra` header lines, each ending in \r\n).
+std::string http_answer(unsigned status, std::string_view body, std::string_view extra_headers = {},
+                        std::string_view content_type = "application/json");
+
+class scripted_server {
+public:
+    explicit scripted_server(responder respond);
+    ~scripted_server();
+    scripted_server(scripted_server const&) = delete;
+    scripted_server& operator=(scripted_server const&) = delete;
+
+    std::uint16_t port() const noexcept;
+    std::string base_url() const; ///< http://127.0.0.1:PORT/data
+    std::size_t connections() const noexcept;   ///< accepted so far
+    std::size_t requests() const noexcept;      ///< parsed so far
+    std::size_t open_connections() const noexcept;
+    std::vector<std::string> targets() const;   ///< request targets, in arrival order
+    std::vector<request> received() const;      ///< every request, in arrival order
+    void stop();
+
+private:
+    struct impl;
+    std::shared_ptr<impl> impl_;
+};
+
+} // namespace igtcloud::test
