@@ -55,7 +55,7 @@ void complete_later(asio::any_completion_handler<void()> handler, asio::any_io_e
 } // namespace
 
 client_impl::client_impl(asio::any_io_executor ex, session_options opts)
-    : executor(std::move(ex)), options(std::move(opts)), url(checked_url(options)),
+    : executor(std::move(ex)), options(std::move(opts)), url(checked_url(options)), tls_sessions(),
       tls(url.tls ? make_tls(options.tls, tls_sessions) : nullptr),
       pool(executor, pool_limits{options.max_connections, options.idle_timeout})
 {

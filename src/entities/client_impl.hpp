@@ -37,8 +37,8 @@ struct client_impl {
     asio::any_io_executor executor;
     session_options options;
     base_url url;
+    tls_session_cache tls_sessions; // before tls: the context refers to it until destroyed
     std::unique_ptr<asio::ssl::context> tls;
-    tls_session_cache tls_sessions;
     connection_pool pool;
     std::atomic<std::uint64_t> retried{0};
 

@@ -90,7 +90,15 @@ api_result<prepared> prepare(client_impl& impl, request_spec spec)
 asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op)
 {
     co_await asio::this_coro::throw_if_cancelled(false);
-    co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
+    // Terminal and partial requests both abort the operation. Beast's HTTP operations honour terminal
+    // cancellation only, so both are passed down as terminal: the connection is then dropped, never pooled,
+    // which also keeps partial cancellation's promise (the session stays in a known state).
+    auto const as_terminal = [](asio::cancellation_type requested) {
+        auto const abort = asio::cancellation_type::terminal | asio::cancellation_type::partial;
+        return (requested & abort) != asio::cancellation_type::none ? asio::cancellation_type::terminal
+                                                                    : asio::cancellation_type::none;
+    };
+    co_await asio::this_coro::reset_cancellation_state(as_terminal);
     auto cancelled = [&]() -> asio::awaitable<bool> {
         co_return (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
     };
@@ -103,8 +111,8 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op)
     auto& lease = *acquired;
     if (lease.needs_open()) {
         auto to = co_await impl.resolve(op.deadline);
-        if (!to) {
-            x.failure = std::move(to.error());
+        if (!to || impl.is_shut_down()) { // no socket to close yet while resolving: look again
+            x.failure = to ? failure_of(impl, asio::error::operation_aborted, false) : std::move(to.error());
             co_return x;
         }
         auto const connect_deadline = std::min(op.deadline, std::chrono::steady_clock::now() + impl.options.connect_timeout);

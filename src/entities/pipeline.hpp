@@ -63,6 +63,13 @@ struct is_created : std::false_type {};
 template <class T>
 struct is_created<created<T>> : std::true_type {};
 
+/// A decoding error of an answer that did arrive keeps its HTTP status.
+inline api_error answered(api_error e, unsigned status)
+{
+    e.status = status;
+    return e;
+}
+
 template <class T>
 api_result<T> finish(exchange_result&& x, std::array<unsigned, 2> success)
 {
@@ -73,10 +80,12 @@ api_result<T> finish(exchange_result&& x, std::array<unsigned, 2> success)
         return {};
     } else if constexpr (is_created<T>::value) {
         auto value = decode_document<decltype(T::value)>(x.body);
-        if (!value) return std::move(value.error());
+        if (!value) return answered(std::move(value.error()), x.status);
         return T{std::move(*value), x.status == 201};
     } else {
-        return decode_document<T>(x.body);
+        auto value = decode_document<T>(x.body);
+        if (!value) return answered(std::move(value.error()), x.status);
+        return value;
     }
 }
 

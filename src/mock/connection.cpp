@@ -23,7 +23,9 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <exception>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -40,10 +42,12 @@ using plain_stream = tcp::socket;
 using tls_stream = beast::ssl_stream<tcp::socket>;
 using request_parser = http::request_parser<http::string_body>;
 
-constexpr std::size_t buffer_reserve = 8 * 1024;   // the read buffer of a connection, reused
-constexpr std::size_t max_drain_bytes = 16u << 20; // read and dropped at a graceful close, at most
-constexpr std::chrono::milliseconds max_linger{
-    2'000}; // a graceful close waits this long for the peer, at most
+/// The read buffer of a connection, reused across its requests.
+constexpr std::size_t buffer_reserve = 8 * 1024;
+/// At most this much is read and dropped at a graceful close.
+constexpr std::size_t max_drain_bytes = 16u << 20;
+/// A graceful close waits at most this long for the peer (and never longer than options::read_timeout).
+constexpr std::chrono::milliseconds max_linger{2'000};
 constexpr std::string_view injected_body = R"({"message": "injected fault"})";
 
 using namespace std::string_view_literals;
@@ -99,6 +103,7 @@ bool is_malformed(error_code const& ec) noexcept
            ec != http::error::partial_message;
 }
 
+/// Appends `n` in decimal.
 void append_number(std::string& out, std::uint64_t n)
 {
     std::array<char, 24> digits{};

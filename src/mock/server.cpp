@@ -207,8 +207,9 @@ void server::impl::listen()
 
 asio::any_io_executor server::impl::session_executor()
 {
-    if (own_context && state->opts().threads <= 1) return executor;
-    return asio::make_strand(executor);
+    if (!own_context) return asio::make_strand(executor);
+    if (state->opts().threads <= 1) return executor;
+    return asio::make_strand(own_context->get_executor()); // a strand of the concrete executor: cheaper
 }
 
 void server::impl::accept()

@@ -44,7 +44,8 @@ bool run_until(asio::io_context& ioc, Done done, std::chrono::milliseconds cap =
     while (!done()) {
         if (clock_type::now() >= until) return false;
         ioc.restart();
-        if (ioc.run_one_for(20ms) == 0 && ioc.stopped()) std::this_thread::sleep_for(1ms); // nothing queued yet
+        if (ioc.run_one_for(20ms) == 0 && ioc.stopped())
+            std::this_thread::sleep_for(1ms); // nothing queued yet
     }
     return true;
 }
@@ -96,8 +97,8 @@ auto into(outcome<T>& o)
 /// Options for a session on `base_url` with the mock's default token.
 entities::session_options options_for(std::string base_url, std::size_t max_connections = 16)
 {
-    return entities::session_options{.base_url = std::move(base_url), .jwt = "mock-token",
-                                     .max_connections = max_connections};
+    return entities::session_options{
+        .base_url = std::move(base_url), .jwt = "mock-token", .max_connections = max_connections};
 }
 
 /// A port on 127.0.0.1 that nobody listens on (bound, then released).
@@ -112,9 +113,9 @@ std::uint16_t unused_port()
 struct after_fault {
     outcome<user_info> faulty, next;
     entities::pool_stats stats_after_fault{}, stats_after_next{};
-    std::size_t connections{};       ///< the server's accepted connections after both
-    std::size_t requests{};          ///< the server's requests after both
-    std::size_t open_after_fault{};  ///< the server's open connections once the client dealt with the fault
+    std::size_t connections{};      ///< the server's accepted connections after both
+    std::size_t requests{};         ///< the server's requests after both
+    std::size_t open_after_fault{}; ///< the server's open connections once the client dealt with the fault
 };
 
 /// Runs the two requests against a scripted peer that answers the very first request with `first` (then keeps
@@ -148,7 +149,10 @@ after_fault fault_then_success(reply const& first, std::size_t max_response_byte
 }
 
 /// `first` on a kept-alive connection.
-reply keep_open(std::string bytes) { return reply{std::move(bytes)}; }
+reply keep_open(std::string bytes)
+{
+    return reply{std::move(bytes)};
+}
 
 } // namespace
 
@@ -169,7 +173,7 @@ BOOST_AUTO_TEST_CASE(fails_with_timeout_on_slow_server)
     BOOST_TEST((slow.error().code == entities::error::timeout));
     BOOST_TEST((slow.error().code == condition::transport_error));
     BOOST_TEST(slow.error().status == 0u);
-    BOOST_TEST((slow.at - start >= 95ms));  // not before the deadline
+    BOOST_TEST((slow.at - start >= 95ms)); // not before the deadline
     BOOST_TEST((slow.at - start < 400ms)); // well before the answer
     BOOST_TEST(s.stats().open == 0u);      // the connection was dropped, not pooled
 
@@ -216,7 +220,8 @@ BOOST_AUTO_TEST_CASE(fails_with_timeout_on_queued_operation)
 BOOST_AUTO_TEST_CASE(fails_without_value_on_truncated_body)
 {
     auto r = fault_then_success(reply{
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"loginId\":\"ad", true});
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"loginId\":\"ad",
+        true});
     BOOST_TEST_REQUIRE(r.faulty.done());
     BOOST_TEST(!r.faulty.ok());
     auto const e = r.faulty.error();
@@ -299,7 +304,8 @@ BOOST_AUTO_TEST_CASE(fails_with_unexpected_status_on_redirect)
     for (unsigned status : {301u, 302u, 307u}) {
         BOOST_TEST_CONTEXT("status " << status)
         {
-            auto r = fault_then_success(keep_open(http_answer(status, {}, "Location: /data/users/elsewhere\r\n")));
+            auto r =
+                fault_then_success(keep_open(http_answer(status, {}, "Location: /data/users/elsewhere\r\n")));
             auto const e = r.faulty.error();
             BOOST_TEST((e.code == entities::error::unexpected_status), e.to_string());
             BOOST_TEST((e.code == condition::protocol_error));
@@ -320,10 +326,34 @@ BOOST_AUTO_TEST_CASE(discards_connection_on_junk_after_answer)
     BOOST_TEST(r.stats_after_next.reused == 0u); // no request was sent on the polluted connection
 }
 
+BOOST_AUTO_TEST_CASE(discards_connection_on_junk_after_answer_to_waiter)
+{
+    // One connection, two operations: the second waits, and the first's connection (with junk after its
+    // answer) must not be handed over to it.
+    scripted_server server{[](auto const&, std::size_t connection, std::size_t index) {
+        auto answer = http_answer(200, user_json);
+        if (connection == 0 && index == 0) return reply{answer + "JUNK", false, 100ms};
+        return reply{answer};
+    }};
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(), options_for(server.base_url(), 1)};
+    auto users = s.users();
+    outcome<user_info> first, second;
+    users.async_get_me(into(first));
+    users.async_get_me(into(second));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return first.done() && second.done(); }));
+    BOOST_TEST(first.ok());
+    BOOST_TEST(second.ok(), (second.ok() ? std::string{} : second.error().to_string()));
+    BOOST_TEST(server.connections() == 2u);
+    BOOST_TEST(s.stats().created == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(succeeds_on_idle_connection_closed_by_scripted_server)
 {
     // The peer closes after answering, without Connection: close.
-    scripted_server server{[](auto const&, std::size_t, std::size_t) { return reply{http_answer(200, user_json), true}; }};
+    scripted_server server{[](auto const&, std::size_t, std::size_t) {
+        return reply{http_answer(200, user_json), true};
+    }};
     asio::io_context ioc;
     entities::session s{ioc.get_executor(), options_for(server.base_url())};
     auto users = s.users();
@@ -331,7 +361,6 @@ BOOST_AUTO_TEST_CASE(succeeds_on_idle_connection_closed_by_scripted_server)
     users.async_get_me(into(first));
     BOOST_TEST_REQUIRE(run_until(ioc, [&] { return first.done(); }));
     BOOST_TEST(first.ok());
-    BOOST_TEST(s.stats().idle == 1u); // pooled: nothing said it would close
     BOOST_TEST_REQUIRE(eventually([&] { return server.open_connections() == 0u; }));
     users.async_get_me(into(second));
     BOOST_TEST_REQUIRE(run_until(ioc, [&] { return second.done(); }));
@@ -339,6 +368,28 @@ BOOST_AUTO_TEST_CASE(succeeds_on_idle_connection_closed_by_scripted_server)
     BOOST_TEST(server.connections() == 2u);
     BOOST_TEST(s.stats().created == 2u);
     BOOST_TEST(s.stats().reused == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(succeeds_on_idle_connection_dropped_by_server_idle_timeout)
+{
+    // The mock drops a connection that sends no request for read_timeout: here long after the client pooled
+    // it.
+    mock::server srv{mock::options{.read_timeout = 300ms}};
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(), options_for(srv.base_url())};
+    auto users = s.users();
+    outcome<user_info> first, second;
+    users.async_get_me(into(first));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return first.done(); }));
+    BOOST_TEST(first.ok());
+    BOOST_TEST(s.stats().idle == 1u);
+    BOOST_TEST_REQUIRE(eventually([&] { return srv.stats().connections_open == 0u; }));
+    users.async_get_me(into(second));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return second.done(); }));
+    BOOST_TEST(second.ok(), (second.ok() ? std::string{} : second.error().to_string()));
+    BOOST_TEST(srv.stats().connections_accepted == 2u);
+    BOOST_TEST(s.stats().created == 2u);
+    BOOST_TEST(s.stats().reused == 0u); // nothing was sent on the stale connection
 }
 
 BOOST_AUTO_TEST_CASE(succeeds_on_idle_connection_closed_by_mock_close_after)
@@ -366,12 +417,14 @@ BOOST_AUTO_TEST_CASE(fails_with_transport_error_on_connection_refused)
 {
     auto const port = unused_port();
     asio::io_context ioc;
-    entities::session s{ioc.get_executor(), options_for("http://127.0.0.1:" + std::to_string(port) + "/data", 1)};
+    entities::session s{ioc.get_executor(),
+                        options_for("http://127.0.0.1:" + std::to_string(port) + "/data", 1)};
     auto users = s.users();
     std::array<outcome<user_info>, 3> refused;
     for (auto& o : refused)
         users.async_get_me(into(o));
-    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return refused[0].done() && refused[1].done() && refused[2].done(); }));
+    BOOST_TEST_REQUIRE(
+        run_until(ioc, [&] { return refused[0].done() && refused[1].done() && refused[2].done(); }));
     for (auto const& o : refused) {
         auto const e = o.error();
         BOOST_TEST((e.code == condition::transport_error), e.to_string());
@@ -399,11 +452,13 @@ BOOST_AUTO_TEST_SUITE(session_lifecycle)
 
 namespace {
 
-/// A peer that never answers, a session on it with two connections, two operations in flight and three queued.
+/// A peer that never answers, a session on it with two connections, two operations in flight and three
+/// queued.
 struct stalled_fixture {
     scripted_server server{[](auto const&, std::size_t, std::size_t) { return reply{.stall = true}; }};
     asio::io_context ioc;
-    std::optional<entities::session> session{std::in_place, ioc.get_executor(), options_for(server.base_url(), 2)};
+    std::optional<entities::session> session{std::in_place, ioc.get_executor(),
+                                             options_for(server.base_url(), 2)};
     entities::users_api users = session->users();
     std::array<outcome<user_info>, 5> pending{};
 
@@ -428,7 +483,8 @@ struct stalled_fixture {
             BOOST_TEST_CONTEXT("operation " << i)
             {
                 BOOST_TEST(pending[i].calls == 1);
-                BOOST_TEST(pending[i].error().code == asio::error::operation_aborted, pending[i].error().to_string());
+                BOOST_TEST(pending[i].error().code == asio::error::operation_aborted,
+                           pending[i].error().to_string());
                 BOOST_TEST(pending[i].error().status == 0u);
             }
         }
@@ -442,7 +498,8 @@ BOOST_FIXTURE_TEST_CASE(aborts_pending_operations_once_on_async_shutdown, stalle
     start_pending();
     int shutdown_calls = 0;
     session->async_shutdown([&] { ++shutdown_calls; });
-    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return all_done() && shutdown_calls == 1; }, 5s));
+    BOOST_TEST_REQUIRE(run_until(
+        ioc, [&] { return all_done() && shutdown_calls == 1; }, 5s));
     settle(ioc, 200ms);
     check_aborted_once();
     BOOST_TEST(shutdown_calls == 1);
@@ -457,7 +514,8 @@ BOOST_FIXTURE_TEST_CASE(aborts_pending_operations_once_on_async_shutdown, stalle
     users.async_get_me(into(late));
     int again = 0;
     session->async_shutdown([&] { ++again; });
-    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return late.done() && again == 1; }, 5s));
+    BOOST_TEST_REQUIRE(run_until(
+        ioc, [&] { return late.done() && again == 1; }, 5s));
     settle(ioc);
     BOOST_TEST(late.calls == 1);
     BOOST_TEST((late.error().code == entities::error::shut_down), late.error().to_string());
@@ -469,17 +527,49 @@ BOOST_FIXTURE_TEST_CASE(aborts_pending_operations_once_on_session_destruction, s
 {
     start_pending();
     session.reset(); // the users handle stays
-    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return all_done(); }, 5s));
+    BOOST_TEST_REQUIRE(run_until(
+        ioc, [&] { return all_done(); }, 5s));
     settle(ioc, 200ms);
     check_aborted_once();
 
     outcome<user_info> late;
     users.async_get_me(into(late));
-    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return late.done(); }, 5s));
+    BOOST_TEST_REQUIRE(run_until(
+        ioc, [&] { return late.done(); }, 5s));
     settle(ioc);
     BOOST_TEST(late.calls == 1);
     BOOST_TEST((late.error().code == entities::error::shut_down), late.error().to_string());
     BOOST_TEST(server.requests() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(sends_nothing_after_shutdown_on_waiter_granted_at_shutdown)
+{
+    // max_connections = 1: the first answer says Connection: close, so its release gives the queued operation
+    // a fresh slot to open; the first's handler shuts the session down before the waiter has run.
+    scripted_server server{[](auto const&, std::size_t connection, std::size_t) {
+        if (connection == 0) return reply{http_answer(200, user_json, "Connection: close\r\n"), true, 100ms};
+        return reply{.stall = true};
+    }};
+    asio::io_context ioc;
+    auto opts = options_for(server.base_url(), 1);
+    opts.request_timeout = 3s;
+    entities::session s{ioc.get_executor(), opts};
+    auto users = s.users();
+    outcome<user_info> first, second;
+    int shutdown_calls = 0;
+    users.async_get_me([&](api_result<user_info> r) {
+        into(first)(std::move(r));
+        s.async_shutdown([&] { ++shutdown_calls; });
+    });
+    users.async_get_me(into(second));
+    BOOST_TEST_REQUIRE(run_until(
+        ioc, [&] { return first.done() && second.done() && shutdown_calls == 1; }, 10s));
+    settle(ioc);
+    BOOST_TEST(first.ok());
+    BOOST_TEST(second.calls == 1);
+    BOOST_TEST((second.error().code == asio::error::operation_aborted), second.error().to_string());
+    BOOST_TEST(server.connections() == 1u); // nothing opened after the shutdown
+    BOOST_TEST(server.requests() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(completes_with_shut_down_on_handle_outliving_session)
@@ -497,7 +587,8 @@ BOOST_AUTO_TEST_CASE(completes_with_shut_down_on_handle_outliving_session)
     }
     users->async_get_me(into(after));
     BOOST_TEST(!after.done()); // never inside the initiating call
-    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return after.done(); }, 5s));
+    BOOST_TEST_REQUIRE(run_until(
+        ioc, [&] { return after.done(); }, 5s));
     settle(ioc);
     BOOST_TEST(after.calls == 1);
     BOOST_TEST((after.error().code == entities::error::shut_down), after.error().to_string());

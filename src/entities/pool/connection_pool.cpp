@@ -77,7 +77,9 @@ connection_pool::connection_pool(asio::any_io_executor executor, pool_limits lim
 pool_counters connection_pool::counters() const
 {
     std::lock_guard lock(mutex_);
-    return policy_.counters();
+    auto c = policy_.counters();
+    c.reused -= stale_;
+    return c;
 }
 
 lease connection_pool::make_lease(grant g, std::shared_ptr<connection> conn, asio::any_io_executor const& owner)
@@ -130,6 +132,7 @@ asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline
         }
         // The server closed this idle connection (or sent junk): close it and ask again.
         doomed.push_back(std::move(node.mapped()));
+        ++stale_;
         if (auto handoff = policy_.closed(r.granted->conn)) hand_off(*handoff, nullptr);
     }
     if (r.granted) {
@@ -157,9 +160,9 @@ asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline
     if (w.granted) granted = make_lease(*w.granted, std::move(w.conn), owner);
     else if (!w.failed) policy_.cancel_wait(id);
     lock.unlock();
-    if (granted && ec && !cancelled) co_return std::move(*granted);
+    if (granted && ec && !cancelled && !w.failed) co_return std::move(*granted);
     if (granted) {
-        // Granted just as the deadline passed or the caller cancelled: pass it on, unused.
+        // Granted just as the deadline passed, the caller cancelled or the pool shut down: pass it on, unused.
         if (granted->needs_open()) granted->reset();
         else granted->release(true, std::nullopt);
     }
@@ -180,7 +183,9 @@ void connection_pool::give_back(lease& l, bool reusable, std::optional<std::chro
         std::lock_guard lock(mutex_);
         in_use_.erase(l.id_);
         auto const now = pool_clock::now();
-        auto r = policy_.release(l.id_, now, reusable && l.conn_->is_open(), keep_alive);
+        // A connection with bytes to read (junk after the answer, or the server's close) must not be handed to a
+        // waiter nor kept idle: has_pending_input() also covers a closed socket.
+        auto r = policy_.release(l.id_, now, reusable && !l.conn_->has_pending_input(), keep_alive);
         bool const passed_on = r.handoff && r.handoff->second.how == grant::kind::reuse;
         if (r.handoff) hand_off(*r.handoff, passed_on ? l.conn_ : nullptr);
         if (r.close) doomed.push_back(l.conn_);

@@ -95,6 +95,7 @@ private:
     std::unordered_map<conn_id, std::shared_ptr<connection>> idle_;
     std::unordered_map<conn_id, in_use_entry> in_use_;
     std::unordered_map<waiter_id, waiter*> waiters_;
+    std::uint64_t stale_{}; ///< reuse grants of idle connections found closed: nothing was sent on them
 };
 
 } // namespace igtcloud::entities::detail

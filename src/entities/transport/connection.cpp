@@ -51,16 +51,25 @@ tls_session_cache::~tls_session_cache()
     if (latest_ != nullptr) ::SSL_SESSION_free(latest_);
 }
 
+namespace {
+// The SSL_CTX slot that points at the cache. Not the "app data" slot: asio::ssl::context owns that one.
+int cache_index() noexcept
+{
+    static int const index = ::SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
+} // namespace
+
 void tls_session_cache::install(asio::ssl::context& context) noexcept
 {
     SSL_CTX_set_session_cache_mode(context.native_handle(), SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
-    SSL_CTX_set_app_data(context.native_handle(), this);
+    ::SSL_CTX_set_ex_data(context.native_handle(), cache_index(), this);
     SSL_CTX_sess_set_new_cb(context.native_handle(), &tls_session_cache::on_new_session);
 }
 
 int tls_session_cache::on_new_session(SSL* ssl, SSL_SESSION* session)
 {
-    auto* self = static_cast<tls_session_cache*>(SSL_CTX_get_app_data(::SSL_get_SSL_CTX(ssl)));
+    auto* self = static_cast<tls_session_cache*>(::SSL_CTX_get_ex_data(::SSL_get_SSL_CTX(ssl), cache_index()));
     if (self == nullptr) return 0;
     std::lock_guard lock(self->mutex_);
     if (self->latest_ != nullptr) ::SSL_SESSION_free(self->latest_);
