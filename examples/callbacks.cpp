@@ -17,18 +17,21 @@ int main()
     auto users = session.users();
 
     users.async_get_me([](entities::api_result<entities::user_info> me) {
-        if (me) std::cout << "me: " << me->login_id.value_or("?") << '\n';
-        else std::cout << "me failed: " << me.error().to_string() << '\n';
+        if (me)
+            std::cout << "me: " << me->login_id.value_or("?") << '\n';
+        else
+            std::cout << "me failed: " << me.error().to_string() << '\n';
     });
-    users.async_post_users(entities::user_create{.name = "Ada", .email = "ada@example.org", .login_id = "ada"},
-                           [users](entities::api_result<entities::created<entities::user_info>> made) mutable {
-                               if (!made) return void(std::cout << made.error().to_string() << '\n');
-                               std::cout << "created: " << *made->value.login_id << (made->is_new ? " (new)\n" : "\n");
-                               // Chain: fetch the user we just made.
-                               users.async_get_user(*made->value.user_uuid, [](auto user) {
-                                   std::cout << "fetched: " << user->profile->given_name.value_or("?") << '\n';
-                               });
-                           });
+    users.async_post_users(
+        entities::user_create{.name = "Ada", .email = "ada@example.org", .login_id = "ada"},
+        [users](entities::api_result<entities::created<entities::user_info>> made) mutable {
+            if (!made) return void(std::cout << made.error().to_string() << '\n');
+            std::cout << "created: " << *made->value.login_id << (made->is_new ? " (new)\n" : "\n");
+            // Chain: fetch the user we just made.
+            users.async_get_user(*made->value.user_uuid, [](auto user) {
+                std::cout << "fetched: " << user->profile->given_name.value_or("?") << '\n';
+            });
+        });
     ioc.run();
     std::cout << "connections opened: " << session.stats().created << '\n';
 }

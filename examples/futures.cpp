@@ -21,7 +21,8 @@ int main()
 
     entities::session session{ioc.get_executor(), {.base_url = mock.base_url(), .jwt = mock.default_token()}};
     auto users = session.users();
-    std::future<entities::api_result<std::vector<entities::user_info>>> all = users.async_get_users(asio::use_future);
+    std::future<entities::api_result<std::vector<entities::user_info>>> all =
+        users.async_get_users(asio::use_future);
     auto storage = users.async_get_user_storage("eu-west-1", asio::use_future);
 
     auto list = all.get();

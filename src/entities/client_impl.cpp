@@ -23,7 +23,8 @@ base_url checked_url(session_options const& o)
                                       {"User-Agent", &o.user_agent}}) {
         if (auto ok = check_header_value(name, *value); !ok) throw std::invalid_argument(ok.error().message);
     }
-    if (o.max_connections == 0) throw std::invalid_argument("session_options::max_connections must be at least 1");
+    if (o.max_connections == 0)
+        throw std::invalid_argument("session_options::max_connections must be at least 1");
     return std::move(*url);
 }
 
@@ -55,11 +56,13 @@ void complete_later(asio::any_completion_handler<void()> handler, asio::any_io_e
 } // namespace
 
 client_impl::client_impl(asio::any_io_executor ex, session_options opts)
-    : executor(std::move(ex)), options(std::move(opts)), url(checked_url(options)), tls_sessions(),
-      tls(url.tls ? make_tls(options.tls, tls_sessions) : nullptr),
-      pool(executor, pool_limits{options.max_connections, options.idle_timeout})
-{
-}
+    : executor(std::move(ex))
+    , options(std::move(opts))
+    , url(checked_url(options))
+    , tls_sessions()
+    , tls(url.tls ? make_tls(options.tls, tls_sessions) : nullptr)
+    , pool(executor, pool_limits{options.max_connections, options.idle_timeout})
+{}
 
 asio::awaitable<api_result<std::shared_ptr<peer const>>> client_impl::resolve(steady_time deadline)
 {
@@ -80,9 +83,13 @@ asio::awaitable<api_result<std::shared_ptr<peer const>>> client_impl::resolve(st
             asio::ip::tcp::endpoint(address, url.port), url.host, service);
     } else {
         asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
-        asio::steady_timer guard(resolver.get_executor(), deadline); // getaddrinfo cannot be timed; abandon it
-        guard.async_wait([&resolver](boost::system::error_code e) { if (!e) resolver.cancel(); });
-        auto [rec, results] = co_await resolver.async_resolve(url.host, service, asio::as_tuple(asio::use_awaitable));
+        asio::steady_timer guard(resolver.get_executor(),
+                                 deadline); // getaddrinfo cannot be timed; abandon it
+        guard.async_wait([&resolver](boost::system::error_code e) {
+            if (!e) resolver.cancel();
+        });
+        auto [rec, results] =
+            co_await resolver.async_resolve(url.host, service, asio::as_tuple(asio::use_awaitable));
         guard.cancel();
         if (rec == asio::error::operation_aborted && std::chrono::steady_clock::now() >= deadline)
             co_return api_error{make_error_code(error::timeout), 0, "name resolution timed out"};

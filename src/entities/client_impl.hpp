@@ -4,10 +4,6 @@
 // resolver cache and the shutdown bookkeeping. Operations hold it by shared_ptr, so it outlives the session
 // object while any operation runs.
 
-#include "entities/pool/connection_pool.hpp"
-#include "entities/request_parts.hpp"
-#include "entities/transport/connection.hpp"
-
 #include <igtcloud/entities/options.hpp>
 #include <igtcloud/entities/session.hpp>
 
@@ -18,6 +14,10 @@
 #include <memory>
 #include <mutex>
 #include <vector>
+
+#include "entities/pool/connection_pool.hpp"
+#include "entities/request_parts.hpp"
+#include "entities/transport/connection.hpp"
 
 namespace igtcloud::entities::detail {
 

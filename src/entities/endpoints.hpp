@@ -19,13 +19,13 @@ namespace http = boost::beast::http;
 /// One operation's HTTP description. Params is the operation's parameter struct.
 template <class Params>
 struct endpoint {
-    std::string_view name;                  ///< the spec's operationId without `_resource`, for events
-    http::verb method;                      ///< the HTTP method
-    std::string_view path;                  ///< below the base URL's prefix; `{user_uuid}` is substituted
-    std::array<unsigned, 2> success;        ///< statuses that mean success (0: unused)
-    bool safe_to_repeat;                    ///< may be replayed/retried after it may have reached the server
-    bool masked;                            ///< sends `request_options::fields` as X-Fields
-    std::string Params::*user_uuid{};       ///< the `{user_uuid}` segment, if the path has one
+    std::string_view name;            ///< the spec's operationId without `_resource`, for events
+    http::verb method;                ///< the HTTP method
+    std::string_view path;            ///< below the base URL's prefix; `{user_uuid}` is substituted
+    std::array<unsigned, 2> success;  ///< statuses that mean success (0: unused)
+    bool safe_to_repeat;              ///< may be replayed/retried after it may have reached the server
+    bool masked;                      ///< sends `request_options::fields` as X-Fields
+    std::string Params::*user_uuid{}; ///< the `{user_uuid}` segment, if the path has one
     std::optional<std::string> Params::*region{}; ///< the `region` query parameter, if the operation has one
 };
 
@@ -46,7 +46,13 @@ inline constexpr endpoint<get_users_params> endpoint_for<get_users_params>{
 
 template <>
 inline constexpr endpoint<get_user_storage_params> endpoint_for<get_user_storage_params>{
-    "get_user_storage", http::verb::get, "/users/$storage", {200, 0}, true, true, nullptr,
+    "get_user_storage",
+    http::verb::get,
+    "/users/$storage",
+    {200, 0},
+    true,
+    true,
+    nullptr,
     &get_user_storage_params::region};
 
 // POST /users is idempotent by the service's semantics: an existing loginId answers 200 with that user.
@@ -60,7 +66,8 @@ inline constexpr endpoint<put_user_params> endpoint_for<put_user_params>{
 
 template <>
 inline constexpr endpoint<delete_user_params> endpoint_for<delete_user_params>{
-    "delete_user", http::verb::delete_, "/users/{user_uuid}", {204, 0}, true, false, &delete_user_params::user_uuid};
+    "delete_user", http::verb::delete_,           "/users/{user_uuid}", {204, 0}, true,
+    false,         &delete_user_params::user_uuid};
 
 template <>
 inline constexpr endpoint<post_resend_activation_params> endpoint_for<post_resend_activation_params>{

@@ -206,7 +206,7 @@ struct reusable_parser {
 boost::json::value const* parse_reusing(std::string_view text, api_error& err) noexcept
 try {
     thread_local reusable_parser state;
-    state.doc = nullptr;     // frees nothing: the memory is the resource's
+    state.doc = nullptr;      // frees nothing: the memory is the resource's
     state.resource.release(); // back to the initial buffer
     state.parser.reset(&state.resource);
     boost::system::error_code ec;

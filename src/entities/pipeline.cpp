@@ -1,13 +1,13 @@
 // The pipeline's non-template core: request building and one exchange over a pooled connection.
 #include "entities/pipeline.hpp"
 
-#include "entities/fields_mask.hpp"
-
 #include <boost/asio/this_coro.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 
 #include <charconv>
+
+#include "entities/fields_mask.hpp"
 
 namespace igtcloud::entities::detail {
 namespace {
@@ -38,7 +38,8 @@ api_error failure_of(client_impl const& impl, boost::system::error_code ec, bool
     if (cancelled || impl.is_shut_down() || ec == asio::error::operation_aborted)
         return api_error{asio::error::operation_aborted, 0,
                          impl.is_shut_down() ? "the session was shut down" : "operation cancelled"};
-    if (ec == beast::error::timeout) return api_error{make_error_code(error::timeout), 0, "the operation timed out"};
+    if (ec == beast::error::timeout)
+        return api_error{make_error_code(error::timeout), 0, "the operation timed out"};
     if (ec == http::error::body_limit)
         return api_error{make_error_code(error::response_too_large), 0,
                          "the response body exceeds max_response_bytes (" +
@@ -50,7 +51,8 @@ api_error failure_of(client_impl const& impl, boost::system::error_code ec, bool
 
 api_result<prepared> prepare(client_impl& impl, request_spec spec)
 {
-    if (impl.is_shut_down()) return api_error{make_error_code(error::shut_down), 0, "the session was shut down"};
+    if (impl.is_shut_down())
+        return api_error{make_error_code(error::shut_down), 0, "the session was shut down"};
     prepared op;
     op.name = spec.name;
     op.safe_to_repeat = spec.safe_to_repeat;
@@ -60,8 +62,8 @@ api_result<prepared> prepare(client_impl& impl, request_spec spec)
     std::string target;
     path_param const path[] = {{"user_uuid", spec.user_uuid.value_or("")}};
     query_param const query[] = {{"region", spec.region}};
-    auto built = build_target(target, impl.url.prefix, spec.path, spec.user_uuid ? path : std::span<path_param const>{},
-                              query);
+    auto built = build_target(target, impl.url.prefix, spec.path,
+                              spec.user_uuid ? path : std::span<path_param const>{}, query);
     if (!built) return std::move(built.error());
 
     auto& req = op.request;
@@ -115,7 +117,8 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op)
             x.failure = to ? failure_of(impl, asio::error::operation_aborted, false) : std::move(to.error());
             co_return x;
         }
-        auto const connect_deadline = std::min(op.deadline, std::chrono::steady_clock::now() + impl.options.connect_timeout);
+        auto const connect_deadline =
+            std::min(op.deadline, std::chrono::steady_clock::now() + impl.options.connect_timeout);
         if (auto ec = co_await lease.conn().async_open(**to, connect_deadline)) {
             x.failure = failure_of(impl, ec, co_await cancelled());
             if (ec == beast::error::timeout) x.failure->message = "connecting timed out";

@@ -9,11 +9,6 @@
 //   run_exchange   pool lease -> resolve/connect/TLS -> write/read -> release       (non-template)
 //   finish<T>      success status -> decode the body into T; else error_from_answer (template, thin)
 
-#include "entities/client_impl.hpp"
-#include "entities/endpoints.hpp"
-#include "entities/http_error.hpp"
-#include "entities/json_decoder.hpp"
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -23,6 +18,11 @@
 
 #include <exception>
 #include <type_traits>
+
+#include "entities/client_impl.hpp"
+#include "entities/endpoints.hpp"
+#include "entities/http_error.hpp"
+#include "entities/json_decoder.hpp"
 
 namespace igtcloud::entities::detail {
 
@@ -90,7 +90,8 @@ api_result<T> finish(exchange_result&& x, std::array<unsigned, 2> success)
 }
 
 template <class T>
-asio::awaitable<api_result<T>> run(std::shared_ptr<client_impl> impl, prepared op, std::array<unsigned, 2> success)
+asio::awaitable<api_result<T>> run(std::shared_ptr<client_impl> impl, prepared op,
+                                   std::array<unsigned, 2> success)
 {
     struct in_flight_guard {
         client_impl& impl;
@@ -106,9 +107,10 @@ void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, std::arr
 {
     auto const executor = asio::get_associated_executor(handler, impl->executor);
     if (!op) { // never complete inside the initiating call
-        asio::post(impl->executor, asio::bind_executor(executor, [h = std::move(handler), e = std::move(op.error())]() mutable {
-            std::move(h)(api_result<T>(std::move(e)));
-        }));
+        asio::post(impl->executor, asio::bind_executor(executor, [h = std::move(handler),
+                                                                  e = std::move(op.error())]() mutable {
+                       std::move(h)(api_result<T>(std::move(e)));
+                   }));
         return;
     }
     auto slot = asio::get_associated_cancellation_slot(handler);
@@ -117,8 +119,9 @@ void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, std::arr
     asio::co_spawn(std::move(strand), run<T>(impl, std::move(*op), success),
                    asio::bind_cancellation_slot(
                        slot, asio::bind_executor(executor, [h = std::move(handler)](std::exception_ptr e,
-                                                                                     api_result<T> r) mutable {
-                           if (e) r = api_error{make_error_code(error::invalid_response), 0, "internal error"};
+                                                                                    api_result<T> r) mutable {
+                           if (e)
+                               r = api_error{make_error_code(error::invalid_response), 0, "internal error"};
                            std::move(h)(std::move(r));
                        })));
 }

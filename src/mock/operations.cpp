@@ -14,7 +14,7 @@ namespace {
 using namespace std::chrono;
 
 constexpr std::array<std::string_view, 6> known_regions{"us-east-1",    "us-west-2",      "eu-west-1",
-                                                         "eu-central-1", "ap-southeast-1", "ap-northeast-1"};
+                                                        "eu-central-1", "ap-southeast-1", "ap-northeast-1"};
 constexpr std::string_view default_region = "eu-west-1";
 
 answer json_answer(unsigned status, std::string body, char const* route = "other")
@@ -22,7 +22,10 @@ answer json_answer(unsigned status, std::string body, char const* route = "other
     return answer{status, std::move(body), route};
 }
 
-answer no_content() { return answer{204, {}, "other"}; }
+answer no_content()
+{
+    return answer{204, {}, "other"};
+}
 
 bool is_json_content_type(std::string_view content_type)
 {
@@ -51,7 +54,8 @@ std::optional<answer> read_body(request_view const& request, T& out)
 std::optional<answer> read_user_create(request_view const& request, entities::user_create& out)
 {
     if (auto failed = read_body(request, out)) return failed;
-    if (!out.email) return message_answer(400, "Input payload validation failed: 'email' is a required property");
+    if (!out.email)
+        return message_answer(400, "Input payload validation failed: 'email' is a required property");
     if (out.email->find('@') == std::string::npos)
         return message_answer(400, "Input payload validation failed: 'email' is not an email address");
     return std::nullopt;
@@ -115,7 +119,8 @@ answer get_user_storage(op_input const& in)
     s.credentials = entities::credentials{
         .access_key = "ASIA" + random_text(random, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
         .secret = random_text(random, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
-        .session_token = random_text(random, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+        .session_token =
+            random_text(random, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
         .expiration = time_point_cast<seconds>(system_clock::now()) + hours{1}};
     s.config = entities::storage_config{.bucket = "igtcloud-users-" + std::string(region),
                                         .key = "users/" + uuid + "/",
@@ -139,7 +144,8 @@ answer put_user(op_input const& in)
     switch (in.store.update(in.user_uuid, body)) {
     case user_store::update_result::updated: return no_content();
     case user_store::update_result::not_found: return message_answer(404, "User not found");
-    case user_store::update_result::login_taken: return message_answer(400, "loginId belongs to another user");
+    case user_store::update_result::login_taken:
+        return message_answer(400, "loginId belongs to another user");
     }
     return message_answer(500, "unreachable");
 }
@@ -156,13 +162,15 @@ answer post_resend_activation(op_input const& in)
     if (auto failed = read_body(in.request, body)) return std::move(*failed);
     auto const user = in.store.record_by_login(*body.login_id);
     if (!user) return message_answer(400, "Unknown loginId");
-    auto const* contact = user->user.profile && user->user.profile->contact ? &*user->user.profile->contact : nullptr;
+    auto const* contact =
+        user->user.profile && user->user.profile->contact ? &*user->user.profile->contact : nullptr;
     auto const email = contact && contact->email_address ? *contact->email_address : *body.login_id;
-    entities::issue sent{.severity = "information",
-                         .code = "informational",
-                         .details = entities::details{
-                             .coding = entities::coding{R"({"system":"urn:igtcloud:users","code":"ACTIVATION_SENT"})"},
-                             .text = "Activation email sent to " + email}};
+    entities::issue sent{
+        .severity = "information",
+        .code = "informational",
+        .details = entities::details{
+            .coding = entities::coding{R"({"system":"urn:igtcloud:users","code":"ACTIVATION_SENT"})"},
+            .text = "Activation email sent to " + email}};
     entities::user_activation outcome{.resource_type = "OperationOutcome",
                                       .issue = std::vector<entities::issue>{std::move(sent)}};
     return json_answer(200, entities::encode(outcome));
@@ -176,6 +184,9 @@ answer post_reset_mfa(op_input const& in)
     return no_content();
 }
 
-answer post_user_profile(op_input const&) { return no_content(); }
+answer post_user_profile(op_input const&)
+{
+    return no_content();
+}
 
 } // namespace igtcloud::mock::detail

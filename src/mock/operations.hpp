@@ -3,9 +3,9 @@
 // The ten operations of the mock service, each a function of an already routed, authenticated request.
 // Bodies are unmasked JSON text; the service applies X-Fields masks afterwards.
 
-#include "mock/service.hpp"
-
 #include <string_view>
+
+#include "mock/service.hpp"
 
 namespace igtcloud::mock::detail {
 

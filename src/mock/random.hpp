@@ -24,8 +24,7 @@ class random_stream {
 public:
     explicit random_stream(std::optional<std::uint64_t> seed)
         : seed_(seed ? *seed : std::random_device{}() * 0x100000001ull ^ std::random_device{}())
-    {
-    }
+    {}
     std::uint64_t next() noexcept { return splitmix64(seed_, n_.fetch_add(1, std::memory_order_relaxed)); }
     /// A draw in [0, 1).
     double next_unit() noexcept { return static_cast<double>(next() >> 11) * 0x1.0p-53; }

@@ -1,17 +1,19 @@
 // The users a mock server starts with: each token's user, then realistic generated users.
-#include "mock/operations.hpp"
-
 #include <array>
 #include <chrono>
 #include <cstdio>
+
+#include "mock/operations.hpp"
 
 namespace igtcloud::mock::detail {
 namespace {
 
 using namespace std::chrono;
 
-constexpr std::array<char const*, 8> given_names{"Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Niklaus"};
-constexpr std::array<char const*, 8> family_names{"Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Wirth"};
+constexpr std::array<char const*, 8> given_names{"Ada",     "Grace",  "Alan",    "Edsger",
+                                                 "Barbara", "Donald", "Frances", "Niklaus"};
+constexpr std::array<char const*, 8> family_names{"Lovelace", "Hopper", "Turing", "Dijkstra",
+                                                  "Liskov",   "Knuth",  "Allen",  "Wirth"};
 
 entities::organization_role hospital_role(std::size_t k, char const* role)
 {

@@ -1,14 +1,14 @@
 // The mock service: routing, auth, X-Fields masks, and the users it starts with.
 #include "mock/service.hpp"
 
-#include "entities/fields_mask.hpp"
-#include "mock/operations.hpp"
-
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <array>
 #include <variant>
+
+#include "entities/fields_mask.hpp"
+#include "mock/operations.hpp"
 
 namespace igtcloud::mock::detail {
 namespace {
@@ -77,11 +77,14 @@ bool query_param(std::string_view query, std::string_view name, std::string& out
 }
 
 // Route lookup: the route, or 404 / 405 as an answer.
-std::variant<route const*, answer> find_route(std::string_view method, std::string_view segment, bool at_users)
+std::variant<route const*, answer> find_route(std::string_view method, std::string_view segment,
+                                              bool at_users)
 {
     bool path_known = false;
     for (auto const& r : routes) {
-        bool const path_matches = at_users ? r.path.empty() : r.path == "{}" ? !segment.empty() : r.path == segment;
+        bool const path_matches = at_users         ? r.path.empty()
+                                  : r.path == "{}" ? !segment.empty()
+                                                   : r.path == segment;
         if (!path_matches) continue;
         path_known = true;
         if (r.method == method) return &r;
@@ -100,7 +103,10 @@ service::service(options const& opts) : opts_(opts), store_(opts.seed)
     seed_users(store_, opts_, opts_.seed_users);
 }
 
-std::string const& service::default_token() const noexcept { return opts_.tokens.front().first; }
+std::string const& service::default_token() const noexcept
+{
+    return opts_.tokens.front().first;
+}
 
 std::string const* service::caller(request_view const& request) const
 {
@@ -115,9 +121,11 @@ answer service::handle(request_view const& request)
 {
     auto const question = request.target.find('?');
     auto const path = request.target.substr(0, question);
-    auto const query = question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
+    auto const query =
+        question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
     auto const users = opts_.prefix + "/users";
-    if (!path.starts_with(users)) return message_answer(404, "The requested URL was not found on the server.");
+    if (!path.starts_with(users))
+        return message_answer(404, "The requested URL was not found on the server.");
     auto rest = path.substr(users.size());
     bool const at_users = rest.empty();
     std::string segment;

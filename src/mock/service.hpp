@@ -5,14 +5,14 @@
 //
 //   request_view --handle()--> auth --route--> operation (user_store) --X-Fields mask--> answer
 
-#include "mock/user_store.hpp"
-
 #include <igtcloud/mock/server.hpp>
 
 #include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "mock/user_store.hpp"
 
 namespace igtcloud::mock::detail {
 

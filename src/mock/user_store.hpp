@@ -3,8 +3,6 @@
 // The mock's thread-safe user store: users by userUUID and by loginId, in creation order.
 // Each user is kept with its JSON text, written once per change, so a GET copies bytes.
 
-#include "mock/random.hpp"
-
 #include <igtcloud/entities/models.hpp>
 
 #include <cstdint>
@@ -17,6 +15,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "mock/random.hpp"
 
 namespace igtcloud::mock::detail {
 

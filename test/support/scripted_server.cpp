@@ -94,7 +94,10 @@ scripted_server::scripted_server(responder respond) : impl_(std::make_shared<imp
     impl_->thread = std::thread([i = impl_] { i->ioc.run(); });
 }
 
-scripted_server::~scripted_server() { stop(); }
+scripted_server::~scripted_server()
+{
+    stop();
+}
 
 void scripted_server::stop()
 {
@@ -103,11 +106,26 @@ void scripted_server::stop()
     impl_->thread.join();
 }
 
-std::uint16_t scripted_server::port() const noexcept { return impl_->acceptor.local_endpoint().port(); }
-std::string scripted_server::base_url() const { return "http://127.0.0.1:" + std::to_string(port()) + "/data"; }
-std::size_t scripted_server::connections() const noexcept { return impl_->accepted.load(); }
-std::size_t scripted_server::requests() const noexcept { return impl_->requests_count.load(); }
-std::size_t scripted_server::open_connections() const noexcept { return impl_->open_count.load(); }
+std::uint16_t scripted_server::port() const noexcept
+{
+    return impl_->acceptor.local_endpoint().port();
+}
+std::string scripted_server::base_url() const
+{
+    return "http://127.0.0.1:" + std::to_string(port()) + "/data";
+}
+std::size_t scripted_server::connections() const noexcept
+{
+    return impl_->accepted.load();
+}
+std::size_t scripted_server::requests() const noexcept
+{
+    return impl_->requests_count.load();
+}
+std::size_t scripted_server::open_connections() const noexcept
+{
+    return impl_->open_count.load();
+}
 
 std::vector<std::string> scripted_server::targets() const
 {

@@ -2,7 +2,8 @@
 
 // A misbehaving HTTP peer for client tests: accepts on 127.0.0.1, parses each request, and answers with
 // whatever raw bytes the test's responder returns (so tests can send invalid JSON, truncated bodies,
-// Connection: close, HTTP/1.0, Keep-Alive timeouts, oversized bodies, or nothing at all). Runs on its own thread.
+// Connection: close, HTTP/1.0, Keep-Alive timeouts, oversized bodies, or nothing at all). Runs on its own
+// thread.
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -20,10 +21,10 @@ namespace igtcloud::test {
 
 /// What the peer does with one request.
 struct reply {
-    std::string bytes{};                  ///< written as is (status line, headers, body)
-    bool close{};                         ///< close the connection after writing
-    std::chrono::milliseconds delay{};    ///< wait before writing
-    bool stall{};                         ///< never answer; keep the connection open until stop()
+    std::string bytes{};               ///< written as is (status line, headers, body)
+    bool close{};                      ///< close the connection after writing
+    std::chrono::milliseconds delay{}; ///< wait before writing
+    bool stall{};                      ///< never answer; keep the connection open until stop()
 };
 
 using request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -42,12 +43,12 @@ public:
     scripted_server& operator=(scripted_server const&) = delete;
 
     std::uint16_t port() const noexcept;
-    std::string base_url() const; ///< http://127.0.0.1:PORT/data
-    std::size_t connections() const noexcept;   ///< accepted so far
-    std::size_t requests() const noexcept;      ///< parsed so far
+    std::string base_url() const;             ///< http://127.0.0.1:PORT/data
+    std::size_t connections() const noexcept; ///< accepted so far
+    std::size_t requests() const noexcept;    ///< parsed so far
     std::size_t open_connections() const noexcept;
-    std::vector<std::string> targets() const;   ///< request targets, in arrival order
-    std::vector<request> received() const;      ///< every request, in arrival order
+    std::vector<std::string> targets() const; ///< request targets, in arrival order
+    std::vector<request> received() const;    ///< every request, in arrival order
     void stop();
 
 private:

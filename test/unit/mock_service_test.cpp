@@ -1,11 +1,11 @@
 // The mock's service layer without sockets: routing, auth, the ten operations, masks, the store.
-#include "mock/service.hpp"
-
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <set>
 #include <thread>
+
+#include "mock/service.hpp"
 
 namespace entities = igtcloud::entities;
 namespace mock = igtcloud::mock;
@@ -64,13 +64,15 @@ BOOST_AUTO_TEST_CASE(answers_401_on_missing_or_unknown_token)
     BOOST_TEST(message_of(none).find("X-JWT") != std::string::npos);
     auto unknown = svc.handle(request_view{.method = "GET", .target = "/data/users", .jwt = "nope"});
     BOOST_TEST(unknown.status == 401u);
-    auto csrf = svc.handle(request_view{.method = "GET", .target = "/data/users", .jwt = "nope", .csrf_token = "mock-token"});
+    auto csrf = svc.handle(
+        request_view{.method = "GET", .target = "/data/users", .jwt = "nope", .csrf_token = "mock-token"});
     BOOST_TEST(csrf.status == 200u);
 }
 
 BOOST_AUTO_TEST_CASE(maps_configured_tokens_on_token_options)
 {
-    mock::detail::service custom{mock::options{.tokens = {{"t-1", "ops@example.org"}, {"t-2", "admin@example.org"}}}};
+    mock::detail::service custom{
+        mock::options{.tokens = {{"t-1", "ops@example.org"}, {"t-2", "admin@example.org"}}}};
     BOOST_TEST(custom.users().size() == 2u);
     BOOST_TEST(custom.default_token() == "t-1");
     auto me = custom.handle(request_view{.method = "GET", .target = "/data/users/me", .jwt = "t-1"});
@@ -101,7 +103,8 @@ BOOST_AUTO_TEST_CASE(creates_then_finds_existing_on_post_users)
     BOOST_TEST(*user.account_status->email_verified == false);
     BOOST_TEST(user.user_uuid->size() == 36u);
     BOOST_TEST(user.user_uuid->at(14) == '4'); // UUID v4
-    auto again = call("POST", "/data/users", R"({"loginId": "new@example.org", "email": "other@example.org"})");
+    auto again =
+        call("POST", "/data/users", R"({"loginId": "new@example.org", "email": "other@example.org"})");
     BOOST_TEST(again.status == 200u);
     BOOST_TEST(*entities::decode<entities::user_info>(again.body)->user_uuid == *user.user_uuid);
     BOOST_TEST(svc.users().size() == 5u);
@@ -110,21 +113,29 @@ BOOST_AUTO_TEST_CASE(creates_then_finds_existing_on_post_users)
 BOOST_AUTO_TEST_CASE(refuses_400_on_bad_bodies)
 {
     auto bad = [&](std::string_view content_type, std::string_view body) {
-        auto a = svc.handle(request_view{.method = "POST", .target = "/data/users", .jwt = "mock-token",
-                                         .content_type = content_type, .body = body});
+        auto a = svc.handle(request_view{.method = "POST",
+                                         .target = "/data/users",
+                                         .jwt = "mock-token",
+                                         .content_type = content_type,
+                                         .body = body});
         BOOST_TEST(a.status == 400u, body);
         return message_of(a);
     };
     BOOST_TEST(bad("application/json", "not json").find("malformed JSON") != std::string::npos);
     BOOST_TEST(bad("application/json", "[1]").find("expected an object") != std::string::npos);
-    BOOST_TEST(bad("text/plain", R"({"loginId":"a","email":"a@b"})").find("Content-Type") != std::string::npos);
+    BOOST_TEST(bad("text/plain", R"({"loginId":"a","email":"a@b"})").find("Content-Type") !=
+               std::string::npos);
     BOOST_TEST(bad("", R"({"loginId":"a","email":"a@b"})").find("Content-Type") != std::string::npos);
     BOOST_TEST(bad("application/json", R"({"email":"a@b"})").find("loginId") != std::string::npos);
     BOOST_TEST(bad("application/json", R"({"loginId":"a"})").find("email") != std::string::npos);
-    BOOST_TEST(bad("application/json", R"({"loginId":"a","email":"no-at"})").find("email") != std::string::npos);
-    BOOST_TEST(bad("application/json", R"({"loginId":7,"email":"a@b"})").find("loginId") != std::string::npos);
+    BOOST_TEST(bad("application/json", R"({"loginId":"a","email":"no-at"})").find("email") !=
+               std::string::npos);
+    BOOST_TEST(bad("application/json", R"({"loginId":7,"email":"a@b"})").find("loginId") !=
+               std::string::npos);
     BOOST_TEST(svc.users().size() == 4u);
-    auto charset = svc.handle(request_view{.method = "POST", .target = "/data/users", .jwt = "mock-token",
+    auto charset = svc.handle(request_view{.method = "POST",
+                                           .target = "/data/users",
+                                           .jwt = "mock-token",
                                            .content_type = "Application/JSON; charset=utf-8",
                                            .body = R"({"loginId":"c@example.org","email":"c@example.org"})"});
     BOOST_TEST(charset.status == 201u);
@@ -135,7 +146,8 @@ BOOST_AUTO_TEST_CASE(gets_updates_and_deletes_on_user_uuid_routes)
     auto const uuid = some_uuid();
     BOOST_TEST(call("GET", "/data/users/" + uuid).status == 200u);
     BOOST_TEST(call("GET", "/data/users/unknown").status == 404u);
-    auto put = call("PUT", "/data/users/" + uuid, R"({"loginId": "renamed@example.org", "email": "r@example.org"})");
+    auto put =
+        call("PUT", "/data/users/" + uuid, R"({"loginId": "renamed@example.org", "email": "r@example.org"})");
     BOOST_TEST(put.status == 204u);
     BOOST_TEST(put.body.empty());
     BOOST_TEST(*svc.users().find(uuid)->profile->contact->email_address == "r@example.org");
@@ -192,7 +204,8 @@ BOOST_AUTO_TEST_CASE(answers_outcome_or_400_on_activation_and_mfa)
     BOOST_TEST(*outcome.resource_type == "OperationOutcome");
     BOOST_TEST(outcome.issue->at(0).details->text->find("user00001@example.org") != std::string::npos);
     BOOST_TEST(call("POST", "/data/users/$resend-activation", R"({"loginId": "ghost"})").status == 400u);
-    BOOST_TEST(call("POST", "/data/users/$mfa-reset", R"({"loginId": "user00001@example.org"})").status == 204u);
+    BOOST_TEST(call("POST", "/data/users/$mfa-reset", R"({"loginId": "user00001@example.org"})").status ==
+               204u);
     BOOST_TEST(call("POST", "/data/users/$mfa-reset", R"({"loginId": "ghost"})").status == 400u);
     BOOST_TEST(call("POST", "/data/users/$mfa-reset", R"({})").status == 400u);
     BOOST_TEST(call("POST", "/data/users/$profile").status == 204u);
@@ -202,7 +215,9 @@ BOOST_AUTO_TEST_CASE(applies_mask_on_x_fields)
 {
     auto a = call("GET", "/data/users/me", {}, "{loginId,profile{givenName,nickname},absent}", true);
     BOOST_TEST(a.status == 200u);
-    BOOST_TEST(a.body == R"({"loginId":"admin@example.org","profile":{"givenName":"Admin","nickname":null},"absent":null})");
+    BOOST_TEST(
+        a.body ==
+        R"({"loginId":"admin@example.org","profile":{"givenName":"Admin","nickname":null},"absent":null})");
     auto list = call("GET", "/data/users", {}, "userUUID", true);
     auto const list_body = body_of(list);
     auto const& array = list_body.as_array();
@@ -217,7 +232,8 @@ BOOST_AUTO_TEST_CASE(applies_mask_on_x_fields)
     auto empty = call("GET", "/data/users/me", {}, "", true);
     BOOST_TEST(empty.status == 400u);
     // A malformed mask refuses the request before anything changes.
-    auto create = call("POST", "/data/users", R"({"loginId": "m@example.org", "email": "m@example.org"})", "{a", true);
+    auto create =
+        call("POST", "/data/users", R"({"loginId": "m@example.org", "email": "m@example.org"})", "{a", true);
     BOOST_TEST(create.status == 400u);
     BOOST_TEST(!svc.users().find_by_login("m@example.org").has_value());
 }

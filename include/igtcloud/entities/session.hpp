@@ -18,22 +18,22 @@ namespace igtcloud::entities {
 
 /// Pool figures at one instant.
 struct pool_stats {
-    std::size_t open{};        ///< connections open (idle + in use)
-    std::size_t idle{};        ///< open and waiting for a request
-    std::size_t in_use{};      ///< carrying a request
-    std::size_t connecting{};  ///< being opened (TCP connect, TLS handshake)
-    std::size_t queued{};      ///< operations waiting for a connection
-    std::uint64_t created{};   ///< connections opened since the session started
-    std::uint64_t reused{};    ///< requests sent on an already open connection
-    std::uint64_t retried{};   ///< attempts repeated (replays and retries)
+    std::size_t open{};       ///< connections open (idle + in use)
+    std::size_t idle{};       ///< open and waiting for a request
+    std::size_t in_use{};     ///< carrying a request
+    std::size_t connecting{}; ///< being opened (TCP connect, TLS handshake)
+    std::size_t queued{};     ///< operations waiting for a connection
+    std::uint64_t created{};  ///< connections opened since the session started
+    std::uint64_t reused{};   ///< requests sent on an already open connection
+    std::uint64_t retried{};  ///< attempts repeated (replays and retries)
 };
 
 /// Owns the connection pool and the settings; `users()` gives the operations.
 ///
-/// Lifetime: destroying the session (or async_shutdown) closes every connection; operations in flight complete
-/// with asio::error::operation_aborted (none is lost, none completes twice); later operations fail with
-/// error::shut_down. The executor must outlive the operations (as for any Asio object).
-/// Thread safety: every member may be used from several threads at once, on a multi-threaded io_context.
+/// Lifetime: destroying the session (or async_shutdown) closes every connection; operations in flight
+/// complete with asio::error::operation_aborted (none is lost, none completes twice); later operations fail
+/// with error::shut_down. The executor must outlive the operations (as for any Asio object). Thread safety:
+/// every member may be used from several threads at once, on a multi-threaded io_context.
 class IGTCLOUD_ENTITIES_DECL session {
 public:
     /// Throws std::invalid_argument for a base_url that is not http/https (or has userinfo, a query, a
@@ -58,7 +58,9 @@ public:
     auto async_shutdown(Token&& token = {})
     {
         return boost::asio::async_initiate<Token, void()>(
-            [impl = impl_](auto handler) { start_shutdown(impl, boost::asio::any_completion_handler<void()>(std::move(handler))); },
+            [impl = impl_](auto handler) {
+                start_shutdown(impl, boost::asio::any_completion_handler<void()>(std::move(handler)));
+            },
             token);
     }
 

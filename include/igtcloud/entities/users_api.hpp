@@ -3,13 +3,13 @@
 // The ten operations of the Users resource, for any Asio completion token.
 //
 // Every operation completes with `void(api_result<T>)`: the value on success, else an api_error (HTTP 4xx/5xx
-// as http_status codes, transport errors as Asio/Beast/SSL codes, error::timeout, error::invalid_response...).
-// Tokens: callbacks, asio::use_future, asio::use_awaitable, asio::deferred (the default), use_promise...
-// Each operation honours per-operation cancellation through the handler's cancellation slot (it then
-// completes with asio::error::operation_aborted) and completes on the handler's associated executor.
-// Arguments are copied into the operation before the call returns: no lifetime requirements on them.
-// Bad input (empty user_uuid, CR/LF in a header value, a malformed X-Fields mask) completes with
-// error::invalid_argument and sends nothing. Thread safety: any thread, concurrently.
+// as http_status codes, transport errors as Asio/Beast/SSL codes, error::timeout,
+// error::invalid_response...). Tokens: callbacks, asio::use_future, asio::use_awaitable, asio::deferred (the
+// default), use_promise... Each operation honours per-operation cancellation through the handler's
+// cancellation slot (it then completes with asio::error::operation_aborted) and completes on the handler's
+// associated executor. Arguments are copied into the operation before the call returns: no lifetime
+// requirements on them. Bad input (empty user_uuid, CR/LF in a header value, a malformed X-Fields mask)
+// completes with error::invalid_argument and sends nothing. Thread safety: any thread, concurrently.
 
 #include <igtcloud/entities/detail/operation.hpp>
 
@@ -34,64 +34,96 @@ public:
     /// GET /users/me: the caller's user.
     template <token_for<user_info> Token = boost::asio::deferred_t>
     auto async_get_me(request_options opts, Token&& token = {})
-    { return call(detail::get_me_params{std::move(opts)}, std::forward<Token>(token)); }
+    {
+        return call(detail::get_me_params{std::move(opts)}, std::forward<Token>(token));
+    }
     template <token_for<user_info> Token = boost::asio::deferred_t>
     auto async_get_me(Token&& token = {})
-    { return async_get_me(request_options{}, std::forward<Token>(token)); }
+    {
+        return async_get_me(request_options{}, std::forward<Token>(token));
+    }
 
     /// GET /users/{user_uuid}: one user (404 when unknown).
     template <token_for<user_info> Token = boost::asio::deferred_t>
     auto async_get_user(std::string_view user_uuid, request_options opts, Token&& token = {})
-    { return call(detail::get_user_params{std::string(user_uuid), std::move(opts)}, std::forward<Token>(token)); }
+    {
+        return call(detail::get_user_params{std::string(user_uuid), std::move(opts)},
+                    std::forward<Token>(token));
+    }
     template <token_for<user_info> Token = boost::asio::deferred_t>
     auto async_get_user(std::string_view user_uuid, Token&& token = {})
-    { return async_get_user(user_uuid, request_options{}, std::forward<Token>(token)); }
+    {
+        return async_get_user(user_uuid, request_options{}, std::forward<Token>(token));
+    }
 
     /// GET /users: every user.
     template <token_for<std::vector<user_info>> Token = boost::asio::deferred_t>
     auto async_get_users(request_options opts, Token&& token = {})
-    { return call(detail::get_users_params{std::move(opts)}, std::forward<Token>(token)); }
+    {
+        return call(detail::get_users_params{std::move(opts)}, std::forward<Token>(token));
+    }
     template <token_for<std::vector<user_info>> Token = boost::asio::deferred_t>
     auto async_get_users(Token&& token = {})
-    { return async_get_users(request_options{}, std::forward<Token>(token)); }
+    {
+        return async_get_users(request_options{}, std::forward<Token>(token));
+    }
 
     /// GET /users/$storage[?region=]: temporary storage credentials (secrets: never logged by the library).
     template <token_for<storage> Token = boost::asio::deferred_t>
     auto async_get_user_storage(std::optional<std::string> region, request_options opts, Token&& token = {})
-    { return call(detail::get_user_storage_params{std::move(region), std::move(opts)}, std::forward<Token>(token)); }
+    {
+        return call(detail::get_user_storage_params{std::move(region), std::move(opts)},
+                    std::forward<Token>(token));
+    }
     template <token_for<storage> Token = boost::asio::deferred_t>
     auto async_get_user_storage(std::optional<std::string> region, Token&& token = {})
-    { return async_get_user_storage(std::move(region), request_options{}, std::forward<Token>(token)); }
+    {
+        return async_get_user_storage(std::move(region), request_options{}, std::forward<Token>(token));
+    }
     template <token_for<storage> Token = boost::asio::deferred_t>
     auto async_get_user_storage(Token&& token = {})
-    { return async_get_user_storage(std::nullopt, request_options{}, std::forward<Token>(token)); }
+    {
+        return async_get_user_storage(std::nullopt, request_options{}, std::forward<Token>(token));
+    }
 
     /// POST /users: creates the user (201, is_new) or finds the existing one with that loginId (200).
     template <token_for<created<user_info>> Token = boost::asio::deferred_t>
     auto async_post_users(user_create user, request_options opts, Token&& token = {})
-    { return call(detail::post_users_params{std::move(user), std::move(opts)}, std::forward<Token>(token)); }
+    {
+        return call(detail::post_users_params{std::move(user), std::move(opts)}, std::forward<Token>(token));
+    }
     template <token_for<created<user_info>> Token = boost::asio::deferred_t>
     auto async_post_users(user_create user, Token&& token = {})
-    { return async_post_users(std::move(user), request_options{}, std::forward<Token>(token)); }
+    {
+        return async_post_users(std::move(user), request_options{}, std::forward<Token>(token));
+    }
 
     /// PUT /users/{user_uuid}: updates the user (204).
     template <token_for<void> Token = boost::asio::deferred_t>
-    auto async_put_user(std::string_view user_uuid, user_create user, request_options opts, Token&& token = {})
+    auto async_put_user(std::string_view user_uuid, user_create user, request_options opts,
+                        Token&& token = {})
     {
         return call(detail::put_user_params{std::string(user_uuid), std::move(user), std::move(opts)},
                     std::forward<Token>(token));
     }
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_put_user(std::string_view user_uuid, user_create user, Token&& token = {})
-    { return async_put_user(user_uuid, std::move(user), request_options{}, std::forward<Token>(token)); }
+    {
+        return async_put_user(user_uuid, std::move(user), request_options{}, std::forward<Token>(token));
+    }
 
     /// DELETE /users/{user_uuid} (204).
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_delete_user(std::string_view user_uuid, request_options opts, Token&& token = {})
-    { return call(detail::delete_user_params{std::string(user_uuid), std::move(opts)}, std::forward<Token>(token)); }
+    {
+        return call(detail::delete_user_params{std::string(user_uuid), std::move(opts)},
+                    std::forward<Token>(token));
+    }
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_delete_user(std::string_view user_uuid, Token&& token = {})
-    { return async_delete_user(user_uuid, request_options{}, std::forward<Token>(token)); }
+    {
+        return async_delete_user(user_uuid, request_options{}, std::forward<Token>(token));
+    }
 
     /// POST /users/$resend-activation: sends the activation mail again; an OperationOutcome-style answer.
     template <token_for<user_activation> Token = boost::asio::deferred_t>
@@ -102,30 +134,41 @@ public:
     }
     template <token_for<user_activation> Token = boost::asio::deferred_t>
     auto async_post_resend_activation(user_activation_create who, Token&& token = {})
-    { return async_post_resend_activation(std::move(who), request_options{}, std::forward<Token>(token)); }
+    {
+        return async_post_resend_activation(std::move(who), request_options{}, std::forward<Token>(token));
+    }
 
     /// POST /users/$mfa-reset (204).
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_post_reset_mfa(user_activation_create who, request_options opts, Token&& token = {})
-    { return call(detail::post_reset_mfa_params{std::move(who), std::move(opts)}, std::forward<Token>(token)); }
+    {
+        return call(detail::post_reset_mfa_params{std::move(who), std::move(opts)},
+                    std::forward<Token>(token));
+    }
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_post_reset_mfa(user_activation_create who, Token&& token = {})
-    { return async_post_reset_mfa(std::move(who), request_options{}, std::forward<Token>(token)); }
+    {
+        return async_post_reset_mfa(std::move(who), request_options{}, std::forward<Token>(token));
+    }
 
     /// POST /users/$profile (204; no body).
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_post_user_profile(request_options opts, Token&& token = {})
-    { return call(detail::post_user_profile_params{std::move(opts)}, std::forward<Token>(token)); }
+    {
+        return call(detail::post_user_profile_params{std::move(opts)}, std::forward<Token>(token));
+    }
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_post_user_profile(Token&& token = {})
-    { return async_post_user_profile(request_options{}, std::forward<Token>(token)); }
+    {
+        return async_post_user_profile(request_options{}, std::forward<Token>(token));
+    }
 
 private:
     template <class Params, class Token>
     auto call(Params params, Token&& token)
     {
-        return boost::asio::async_initiate<Token, detail::signature_t<Params>>(detail::initiation{impl_}, token,
-                                                                                std::move(params));
+        return boost::asio::async_initiate<Token, detail::signature_t<Params>>(detail::initiation{impl_},
+                                                                               token, std::move(params));
     }
 
     std::shared_ptr<detail::client_impl> impl_;

@@ -22,21 +22,22 @@ namespace igtcloud::mock {
 
 /// How the server behaves. The binary's flags map one to one onto these members.
 struct options {
-    std::uint16_t port{0};                          ///< --port; 0: an ephemeral port (see server::port())
-    unsigned threads{1};                            ///< --threads: I/O threads when the server runs its own
-    std::string tls_cert_file{};                    ///< --tls-cert: PEM certificate (chain); with the key: https
-    std::string tls_key_file{};                     ///< --tls-key: PEM private key
-    std::vector<std::pair<std::string, std::string>> tokens{}; ///< --token TOKEN=LOGIN_ID; none: mock-token
-                                                    ///< -> admin@example.org. A token's user is created if missing.
-    std::size_t seed_users{0};                      ///< --seed-users: users preloaded at start
-    std::chrono::milliseconds latency{0};           ///< --latency-ms: added before each answer
-    double fail_rate{0.0};                          ///< --fail-rate: share of answers replaced by fail_status
-    unsigned fail_status{503};                      ///< --fail-status: 503, or 429 (with Retry-After: 1)
-    std::size_t close_after{0};                     ///< --close-after: close each connection after N answers
-                                                    ///< without notice (no Connection: close); 0: never
-    double truncate_rate{0.0};                      ///< --truncate-rate: share of bodies cut short, then close
-    std::optional<std::uint64_t> seed{};            ///< --seed: fixes fault dice and generated ids; none: random
-    std::string prefix{"/data"};                    ///< the service's path prefix
+    std::uint16_t port{0};       ///< --port; 0: an ephemeral port (see server::port())
+    unsigned threads{1};         ///< --threads: I/O threads when the server runs its own
+    std::string tls_cert_file{}; ///< --tls-cert: PEM certificate (chain); with the key: https
+    std::string tls_key_file{};  ///< --tls-key: PEM private key
+    std::vector<std::pair<std::string, std::string>>
+        tokens{};                         ///< --token TOKEN=LOGIN_ID; none: mock-token
+                                          ///< -> admin@example.org. A token's user is created if missing.
+    std::size_t seed_users{0};            ///< --seed-users: users preloaded at start
+    std::chrono::milliseconds latency{0}; ///< --latency-ms: added before each answer
+    double fail_rate{0.0};                ///< --fail-rate: share of answers replaced by fail_status
+    unsigned fail_status{503};            ///< --fail-status: 503, or 429 (with Retry-After: 1)
+    std::size_t close_after{0};           ///< --close-after: close each connection after N answers
+                                          ///< without notice (no Connection: close); 0: never
+    double truncate_rate{0.0};            ///< --truncate-rate: share of bodies cut short, then close
+    std::optional<std::uint64_t> seed{};  ///< --seed: fixes fault dice and generated ids; none: random
+    std::string prefix{"/data"};          ///< the service's path prefix
     std::chrono::milliseconds read_timeout{10'000}; ///< a client stalling mid-request is dropped after this
     std::size_t max_body_bytes{1u << 20};           ///< request bodies above this get 413
 };

@@ -18,7 +18,10 @@ void close_all(doomed_list& doomed) noexcept
     doomed.clear();
 }
 
-api_error pool_error(error e, char const* what) { return api_error{make_error_code(e), 0, what}; }
+api_error pool_error(error e, char const* what)
+{
+    return api_error{make_error_code(e), 0, what};
+}
 
 api_error aborted()
 {
@@ -28,10 +31,12 @@ api_error aborted()
 } // namespace
 
 lease::lease(lease&& other) noexcept
-    : pool_(std::exchange(other.pool_, nullptr)), conn_(std::move(other.conn_)), id_(other.id_),
-      needs_open_(other.needs_open_), reused_(other.reused_)
-{
-}
+    : pool_(std::exchange(other.pool_, nullptr))
+    , conn_(std::move(other.conn_))
+    , id_(other.id_)
+    , needs_open_(other.needs_open_)
+    , reused_(other.reused_)
+{}
 
 lease& lease::operator=(lease&& other) noexcept
 {
@@ -46,7 +51,10 @@ lease& lease::operator=(lease&& other) noexcept
     return *this;
 }
 
-lease::~lease() { reset(); }
+lease::~lease()
+{
+    reset();
+}
 
 void lease::reset() noexcept
 {
@@ -70,9 +78,9 @@ void lease::release(bool reusable, std::optional<std::chrono::seconds> keep_aliv
 }
 
 connection_pool::connection_pool(asio::any_io_executor executor, pool_limits limits)
-    : executor_(std::move(executor)), policy_(limits)
-{
-}
+    : executor_(std::move(executor))
+    , policy_(limits)
+{}
 
 pool_counters connection_pool::counters() const
 {
@@ -82,7 +90,8 @@ pool_counters connection_pool::counters() const
     return c;
 }
 
-lease connection_pool::make_lease(grant g, std::shared_ptr<connection> conn, asio::any_io_executor const& owner)
+lease connection_pool::make_lease(grant g, std::shared_ptr<connection> conn,
+                                  asio::any_io_executor const& owner)
 {
     if (!conn) conn = std::make_shared<connection>(executor_);
     in_use_.insert_or_assign(g.conn, in_use_entry{conn, owner});
@@ -153,18 +162,24 @@ asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline
     close_all(doomed);
 
     auto [ec] = co_await w.timer->async_wait(asio::as_tuple(asio::use_awaitable));
-    auto const cancelled = (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+    auto const cancelled =
+        (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
     lock.lock();
     waiters_.erase(id);
     std::optional<lease> granted;
-    if (w.granted) granted = make_lease(*w.granted, std::move(w.conn), owner);
-    else if (!w.failed) policy_.cancel_wait(id);
+    if (w.granted)
+        granted = make_lease(*w.granted, std::move(w.conn), owner);
+    else if (!w.failed)
+        policy_.cancel_wait(id);
     lock.unlock();
     if (granted && ec && !cancelled && !w.failed) co_return std::move(*granted);
     if (granted) {
-        // Granted just as the deadline passed, the caller cancelled or the pool shut down: pass it on, unused.
-        if (granted->needs_open()) granted->reset();
-        else granted->release(true, std::nullopt);
+        // Granted just as the deadline passed, the caller cancelled or the pool shut down: pass it on,
+        // unused.
+        if (granted->needs_open())
+            granted->reset();
+        else
+            granted->release(true, std::nullopt);
     }
     if (w.failed || cancelled) co_return aborted();
     co_return pool_error(error::timeout, "no connection became free before the deadline");
@@ -183,13 +198,15 @@ void connection_pool::give_back(lease& l, bool reusable, std::optional<std::chro
         std::lock_guard lock(mutex_);
         in_use_.erase(l.id_);
         auto const now = pool_clock::now();
-        // A connection with bytes to read (junk after the answer, or the server's close) must not be handed to a
-        // waiter nor kept idle: has_pending_input() also covers a closed socket.
+        // A connection with bytes to read (junk after the answer, or the server's close) must not be handed
+        // to a waiter nor kept idle: has_pending_input() also covers a closed socket.
         auto r = policy_.release(l.id_, now, reusable && !l.conn_->has_pending_input(), keep_alive);
         bool const passed_on = r.handoff && r.handoff->second.how == grant::kind::reuse;
         if (r.handoff) hand_off(*r.handoff, passed_on ? l.conn_ : nullptr);
-        if (r.close) doomed.push_back(l.conn_);
-        else if (!passed_on) idle_.emplace(l.id_, l.conn_);
+        if (r.close)
+            doomed.push_back(l.conn_);
+        else if (!passed_on)
+            idle_.emplace(l.id_, l.conn_);
         take_idle(policy_.expire_idle(now), doomed);
     }
     close_all(doomed);

@@ -7,9 +7,6 @@
 //   lease.release(reusable, keep_alive) --policy--> idle | hand-off to the oldest waiter | close
 //   ~lease() without release --> close, slot freed (every error path, cancellation, exception)
 
-#include "entities/pool/pool_policy.hpp"
-#include "entities/transport/connection.hpp"
-
 #include <igtcloud/entities/error.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -19,6 +16,9 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+
+#include "entities/pool/pool_policy.hpp"
+#include "entities/transport/connection.hpp"
 
 namespace igtcloud::entities::detail {
 
@@ -55,9 +55,9 @@ class connection_pool {
 public:
     connection_pool(asio::any_io_executor executor, pool_limits limits);
 
-    /// A connection (FIFO among waiters) before `deadline`: error::timeout after it, operation_aborted when the
-    /// caller's cancellation slot fires, error::shut_down after shutdown(). Idle connections that the server
-    /// closed (or that have junk to read) are closed and skipped, never handed out.
+    /// A connection (FIFO among waiters) before `deadline`: error::timeout after it, operation_aborted when
+    /// the caller's cancellation slot fires, error::shut_down after shutdown(). Idle connections that the
+    /// server closed (or that have junk to read) are closed and skipped, never handed out.
     asio::awaitable<api_result<lease>> acquire(steady_time deadline);
 
     pool_counters counters() const;

@@ -62,14 +62,16 @@ int cache_index() noexcept
 
 void tls_session_cache::install(asio::ssl::context& context) noexcept
 {
-    SSL_CTX_set_session_cache_mode(context.native_handle(), SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
+    SSL_CTX_set_session_cache_mode(context.native_handle(),
+                                   SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
     ::SSL_CTX_set_ex_data(context.native_handle(), cache_index(), this);
     SSL_CTX_sess_set_new_cb(context.native_handle(), &tls_session_cache::on_new_session);
 }
 
 int tls_session_cache::on_new_session(SSL* ssl, SSL_SESSION* session)
 {
-    auto* self = static_cast<tls_session_cache*>(::SSL_CTX_get_ex_data(::SSL_get_SSL_CTX(ssl), cache_index()));
+    auto* self =
+        static_cast<tls_session_cache*>(::SSL_CTX_get_ex_data(::SSL_get_SSL_CTX(ssl), cache_index()));
     if (self == nullptr) return 0;
     std::lock_guard lock(self->mutex_);
     if (self->latest_ != nullptr) ::SSL_SESSION_free(self->latest_);
@@ -118,7 +120,8 @@ asio::awaitable<boost::system::error_code> connection::async_open(peer const& to
     auto& tls = stream_.emplace<beast::ssl_stream<beast::tcp_stream>>(std::move(connected), *to.tls);
     // SNI carries host names only (RFC 6066); verification checks names and IP literals alike.
     if (!is_ip_literal(to.host) && SSL_set_tlsext_host_name(tls.native_handle(), to.host.c_str()) != 1)
-        co_return boost::system::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
+        co_return boost::system::error_code(static_cast<int>(::ERR_get_error()),
+                                            asio::error::get_ssl_category());
     if (to.sessions != nullptr) to.sessions->offer(tls.native_handle());
     if (to.verify_peer) tls.set_verify_callback(asio::ssl::host_name_verification(to.host));
     auto [handshake_ec] = co_await tls.async_handshake(asio::ssl::stream_base::client, use_tuple);

@@ -13,13 +13,13 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
-#include <openssl/ssl.h>
-
 #include <chrono>
-#include <mutex>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <variant>
+
+#include <openssl/ssl.h>
 
 namespace igtcloud::entities::detail {
 
@@ -49,8 +49,8 @@ private:
 /// How to reach the server: resolved addresses plus what TLS needs.
 struct peer {
     asio::ip::tcp::resolver::results_type endpoints{};
-    std::string host{};              ///< for SNI and host-name verification
-    asio::ssl::context* tls{};       ///< null: plain HTTP
+    std::string host{};                  ///< for SNI and host-name verification
+    asio::ssl::context* tls{};           ///< null: plain HTTP
     tls_session_cache const* sessions{}; ///< sessions to resume, with tls
     bool verify_peer{true};
 };
@@ -58,8 +58,8 @@ struct peer {
 /// What an exchange did, for the caller's decisions (reuse, replay, errors).
 struct exchange_outcome {
     boost::system::error_code ec{};
-    bool wrote_all{};       ///< the whole request was written
-    bool received_any{};    ///< at least one byte of the answer arrived
+    bool wrote_all{};    ///< the whole request was written
+    bool received_any{}; ///< at least one byte of the answer arrived
 };
 
 class connection {

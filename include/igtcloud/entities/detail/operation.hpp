@@ -88,7 +88,8 @@ IGTCLOUD_ENTITIES_DECL boost::asio::any_io_executor executor_of(client_impl cons
 
 /// Runs one operation; defined once in the library for each of the ten Params.
 template <class Params>
-IGTCLOUD_ENTITIES_DECL void start(std::shared_ptr<client_impl> impl, Params params, handler_t<Params> handler);
+IGTCLOUD_ENTITIES_DECL void start(std::shared_ptr<client_impl> impl, Params params,
+                                  handler_t<Params> handler);
 
 /// The initiation passed to async_initiate: owns the session's shared state, never a view.
 struct initiation {
