@@ -46,6 +46,7 @@ uuid=$(curl -sf -H 'X-JWT: mock-token' "http://127.0.0.1:$mock_port/data/users" 
 mkdir -p "$work/root/data/users"
 curl -sf -H 'X-JWT: mock-token' "http://127.0.0.1:$mock_port/data/users/$uuid" -o "$work/root/data/users/$uuid"
 bytes=$(stat -c %s "$work/root/data/users/$uuid")
+chmod -R a+rX "$work" # nginx workers run as www-data
 
 nginx_port=$((mock_port + 1))
 cat >"$work/nginx.conf" <<CONF
@@ -65,7 +66,8 @@ http {
 CONF
 "$nginx_bin" -c "$work/nginx.conf" -p "$work"
 sleep 0.3
-curl -sf "http://127.0.0.1:$nginx_port/data/users/$uuid" | cmp - "$work/root/data/users/$uuid"
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nginx_port/data/users/$uuid" -o "$work/check" && break; sleep 0.1; done
+cmp "$work/check" "$work/root/data/users/$uuid" || { cat "$work/nginx.err" >&2; exit 1; }
 
 run() { # port -> requests/s
   wrk -t 1 -c "$connections" -d "${seconds}s" -H 'X-JWT: mock-token' "http://127.0.0.1:$1/data/users/$uuid" |
