@@ -95,7 +95,7 @@ std::variant<route const*, answer> find_route(std::string_view method, std::stri
 
 } // namespace
 
-service::service(options const& opts) : opts_(opts), store_(opts.seed)
+service::service(options const& opts) : opts_(opts), users_path_(opts.prefix + "/users"), store_(opts.seed)
 {
     if (opts_.tokens.empty()) opts_.tokens.emplace_back("mock-token", "admin@example.org");
     for (auto const& [token, login] : opts_.tokens)
@@ -123,7 +123,7 @@ answer service::handle(request_view const& request)
     auto const path = request.target.substr(0, question);
     auto const query =
         question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
-    auto const users = opts_.prefix + "/users";
+    auto const& users = users_path_;
     if (!path.starts_with(users))
         return message_answer(404, "The requested URL was not found on the server.");
     auto rest = path.substr(users.size());

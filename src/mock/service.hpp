@@ -56,6 +56,7 @@ private:
     std::string const* caller(request_view const& request) const;
 
     options opts_;
+    std::string users_path_; ///< prefix + "/users", made once
     user_store store_;
     std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> tokens_; // token -> loginId
 };
