@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, then builds and runs every test twice:
-#   ci   - RelWithDebInfo, warnings as errors
-#   asan - Debug with AddressSanitizer + UndefinedBehaviorSanitizer (skip with IGTCLOUD_SKIP_ASAN=1)
+# The README's test command: installs what is missing, then builds and runs the tests three ways:
+#   ci   - RelWithDebInfo, warnings as errors: every test
+#   asan - Debug with AddressSanitizer + UndefinedBehaviorSanitizer: every test (skip: IGTCLOUD_SKIP_ASAN=1)
+#   tsan - ThreadSanitizer: the integration suites that run operations concurrently, across threads and
+#          under faults (skip: IGTCLOUD_SKIP_TSAN=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -13,3 +15,11 @@ for preset in "${presets[@]}"; do
   cmake --build --preset "$preset"
   ctest --preset "$preset"
 done
+if [ "${IGTCLOUD_SKIP_TSAN:-0}" != 1 ]; then
+  echo "== preset tsan (concurrency suites)"
+  cmake --preset tsan
+  cmake --build --preset tsan --target igtcloud_integration_tests
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+    build/tsan/test/igtcloud_integration_tests --report_level=short \
+    --run_test=session_pool,session_lifecycle,session_resilience,session_proxy
+fi
