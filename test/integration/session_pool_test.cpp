@@ -25,6 +25,7 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -557,6 +558,80 @@ BOOST_AUTO_TEST_CASE(opens_max_connections_on_pool_after_failures)
     BOOST_TEST(after.open == max);
     BOOST_TEST(after.idle == max);
     BOOST_TEST(after.queued == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(reports_pool_events_on_event_hook)
+{
+    // Connection 0: a slow answer (a second operation queues behind it), then Connection: close. Connection
+    // 1: kept, then expires idle. Connection 2: never answered (the operation times out).
+    scripted_server server{[](auto const&, std::size_t connection, std::size_t index) {
+        if (connection == 0 && index == 0) return reply{http_answer(200, user_json), false, 300ms};
+        if (connection == 0) return reply{http_answer(200, user_json, "Connection: close\r\n")};
+        if (connection == 2) return reply{.stall = true};
+        return reply{http_answer(200, user_json)};
+    }};
+    struct seen {
+        entities::event_kind kind{};
+        entities::close_reason reason{};
+        std::chrono::microseconds duration{};
+    };
+    std::mutex mutex; // the hook may be called from several threads
+    std::vector<seen> events;
+    auto opts = options_for(server.base_url(), 1);
+    opts.idle_timeout = 200ms;
+    opts.on_event = [&](entities::event const& e) {
+        if (e.kind == entities::event_kind::attempt) return;
+        {
+            std::lock_guard lock(mutex);
+            events.push_back(seen{e.kind, e.reason, e.duration});
+        }
+        throw std::runtime_error("a failing hook"); // swallowed by the pool
+    };
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(), opts};
+    auto users = s.users();
+    outcome<user_info> first, second, third, fourth;
+    users.async_get_me(into(first));
+    users.async_get_me(into(second));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return first.done() && second.done(); }));
+    users.async_get_me(into(third));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return third.done(); }));
+    std::this_thread::sleep_for(
+        400ms); // connection 1 expires while idle (no sweep: the next acquire sees it)
+    users.async_get_me(entities::request_options{.timeout = 300ms}, into(fourth));
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return fourth.done(); }));
+    settle(ioc);
+    BOOST_TEST(first.ok());
+    BOOST_TEST(second.ok());
+    BOOST_TEST(third.ok());
+    BOOST_TEST((fourth.code() == entities::error::timeout));
+    BOOST_TEST(server.connections() == 3u);
+    BOOST_TEST(s.stats().created == 3u);
+    BOOST_TEST(s.stats().reused == 1u);
+
+    std::lock_guard lock(mutex);
+    using entities::close_reason;
+    using entities::event_kind;
+    auto count = [&](event_kind k) {
+        return std::count_if(events.begin(), events.end(), [&](seen const& e) { return e.kind == k; });
+    };
+    BOOST_TEST(count(event_kind::queued) == 1);
+    BOOST_TEST(count(event_kind::connection_opened) == 3);
+    std::vector<close_reason> closed;
+    for (auto const& e : events) {
+        if (e.kind == event_kind::connection_closed) closed.push_back(e.reason);
+        if (e.kind == event_kind::connection_opened) BOOST_TEST((e.duration > 0us && e.duration < 5s));
+        if (e.kind != event_kind::connection_closed) BOOST_TEST((e.reason == close_reason::none));
+    }
+    BOOST_TEST_REQUIRE(closed.size() == 3u);
+    BOOST_TEST((closed[0] == close_reason::not_reusable)); // connection 0, Connection: close
+    BOOST_TEST((closed[1] == close_reason::idle_expired)); // connection 1, found expired by the 4th acquire
+    BOOST_TEST((closed[2] == close_reason::failed));       // connection 2, the timed-out exchange
+    auto const first_close = std::find_if(
+        events.begin(), events.end(), [](seen const& e) { return e.kind == event_kind::connection_closed; });
+    BOOST_TEST((std::find_if(events.begin(), first_close, [](seen const& e) {
+                    return e.kind == event_kind::queued;
+                }) != first_close)); // the second operation queued while the first held the connection
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -21,6 +21,7 @@ namespace {
 
 namespace data = boost::unit_test::data;
 using namespace std::chrono_literals;
+using igtcloud::entities::close_reason;
 using igtcloud::entities::detail::conn_id;
 using igtcloud::entities::detail::grant;
 using igtcloud::entities::detail::pool_clock;
@@ -139,8 +140,8 @@ public:
     // max_connections can be reached again: no slot leaked.
     void drain_and_refill()
     {
-        for (auto w : m_.waiters)
-            BOOST_TEST(p_.cancel_wait(w));
+        for (auto const& w : m_.waiters)
+            BOOST_TEST(p_.cancel_wait(w.first));
         m_.waiters.clear();
         for (auto c : m_.connecting)
             BOOST_TEST(p_.opened(c));
@@ -166,7 +167,8 @@ public:
     void check_coverage() const
     {
         for (auto n : {seen_.reuse, seen_.handoff_reuse, seen_.handoff_open, seen_.queued,
-                       seen_.closed_on_acquire, seen_.expired, seen_.cancelled, seen_.cancel_late})
+                       seen_.closed_on_acquire, seen_.expired, seen_.cancelled, seen_.cancel_late,
+                       seen_.fresh_open, seen_.evicted, seen_.fresh_queued, seen_.fresh_served_by_release})
             BOOST_TEST(n > 0u);
     }
 
@@ -177,7 +179,7 @@ private:
         std::size_t max{};
         std::set<conn_id> connecting{}, in_use{};
         std::vector<std::pair<conn_id, time_point>> idle{}; // release order: back = most recent
-        std::deque<waiter_id> waiters{};
+        std::deque<std::pair<waiter_id, bool>> waiters{};   // (id, fresh)
         std::vector<waiter_id> granted{}; // waiters already served (cancel_wait must say false)
         std::set<conn_id> ever{};         // every id ever granted for opening
         std::uint64_t created{}, reused{};
@@ -186,7 +188,7 @@ private:
     };
     struct event_counts {
         std::size_t reuse{}, handoff_reuse{}, handoff_open{}, queued{}, closed_on_acquire{}, expired{},
-            cancelled{}, cancel_late{};
+            cancelled{}, cancel_late{}, fresh_open{}, evicted{}, fresh_queued{}, fresh_served_by_release{};
     };
 
     std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>{0, n - 1}(rng_); }
@@ -219,7 +221,7 @@ private:
             return;
         }
         BOOST_TEST_REQUIRE(h.has_value());
-        BOOST_TEST_REQUIRE(h->first == m_.waiters.front());
+        BOOST_TEST_REQUIRE(h->first == m_.waiters.front().first);
         BOOST_TEST_REQUIRE(is_open(h->second));
         m_.granted.push_back(h->first);
         m_.waiters.pop_front();
@@ -227,8 +229,38 @@ private:
         ++seen_.handoff_open;
     }
 
+    void queued(policy::acquire_result const& r, bool fresh)
+    {
+        auto const w = expect_queued(r);
+        BOOST_TEST_REQUIRE(w > m_.last_waiter);
+        m_.waiters.emplace_back(m_.last_waiter = w, fresh);
+        ++(fresh ? seen_.fresh_queued : seen_.queued);
+    }
+
+    // Never a reuse grant: a free slot, else the least recently used idle connection evicted, else queued.
+    void acquire_fresh()
+    {
+        auto const r = p_.acquire(now_, true);
+        if (m_.slots() < m_.max) {
+            BOOST_TEST_REQUIRE(r.to_close.empty());
+            granted_open(expect_open(r));
+            ++seen_.fresh_open;
+        } else if (!m_.idle.empty()) {
+            BOOST_TEST_REQUIRE(r.to_close == ids{m_.idle.front().first}, boost::test_tools::per_element());
+            m_.idle.erase(m_.idle.begin());
+            granted_open(expect_open(r));
+            ++seen_.evicted;
+        } else {
+            queued(r, true);
+        }
+    }
+
     void acquire()
     {
+        if (pick(4) == 0) {
+            acquire_fresh();
+            return;
+        }
         auto const r = p_.acquire(now_);
         ids want_close;
         std::optional<conn_id> want_reuse;
@@ -250,10 +282,7 @@ private:
         } else if (m_.slots() < m_.max) {
             granted_open(expect_open(r));
         } else {
-            auto const w = expect_queued(r);
-            BOOST_TEST_REQUIRE(w > m_.last_waiter);
-            m_.waiters.push_back(m_.last_waiter = w);
-            ++seen_.queued;
+            queued(r, false);
         }
     }
 
@@ -281,16 +310,23 @@ private:
         auto const e = expiry(ka);
         auto const r = p_.release(c, now_, reusable, ka);
         (abandon ? m_.connecting : m_.in_use).erase(c);
-        if (abandon || !reusable || e <= now_) {
+        bool const fresh_next = !m_.waiters.empty() && m_.waiters.front().second;
+        if (abandon || !reusable || e <= now_ || fresh_next) {
             BOOST_TEST_REQUIRE(r.close);
+            auto const why = abandon     ? close_reason::failed
+                             : !reusable ? close_reason::not_reusable
+                                         : close_reason::idle_expired;
+            BOOST_TEST_REQUIRE((r.why == why));
+            if (why == close_reason::idle_expired && fresh_next) ++seen_.fresh_served_by_release;
             expect_fresh_handoff(r.handoff);
         } else if (!m_.waiters.empty()) {
             BOOST_TEST_REQUIRE(!r.close);
+            BOOST_TEST_REQUIRE((r.why == close_reason::none));
             BOOST_TEST_REQUIRE(r.handoff.has_value());
-            BOOST_TEST_REQUIRE(r.handoff->first == m_.waiters.front());
+            BOOST_TEST_REQUIRE(r.handoff->first == m_.waiters.front().first);
             BOOST_TEST_REQUIRE(!is_open(r.handoff->second));
             BOOST_TEST_REQUIRE(r.handoff->second.conn == c);
-            m_.granted.push_back(m_.waiters.front());
+            m_.granted.push_back(m_.waiters.front().first);
             m_.waiters.pop_front();
             m_.in_use.insert(c);
             ++m_.reused;
@@ -332,7 +368,7 @@ private:
     {
         if (!m_.waiters.empty() && pick(3) != 0) {
             auto const i = static_cast<std::ptrdiff_t>(pick(m_.waiters.size()));
-            BOOST_TEST_REQUIRE(p_.cancel_wait(m_.waiters[static_cast<std::size_t>(i)]));
+            BOOST_TEST_REQUIRE(p_.cancel_wait(m_.waiters[static_cast<std::size_t>(i)].first));
             m_.waiters.erase(m_.waiters.begin() + i);
             ++seen_.cancelled;
         } else if (!m_.granted.empty()) {
@@ -822,6 +858,206 @@ BOOST_AUTO_TEST_CASE(refuses_zero_max_connections_on_construction)
     BOOST_TEST_REQUIRE(big.next_expiry().has_value());
     BOOST_TEST((*big.next_expiry() > t0 + 24h * 365 * 50));
     BOOST_TEST(expect_reuse(big.acquire(t0 + 24h * 365)) == c);
+}
+
+BOOST_AUTO_TEST_CASE(opens_new_slot_on_fresh_acquire_with_free_slot)
+{
+    auto p = make_pool(3, 10s);
+    auto const a = open_one(p, t0);
+    p.release(a, t0, true);
+    check(p, {.open = 1, .idle = 1, .created = 1});
+    auto const r = p.acquire(t0 + 1s, true); // a is idle and alive, but a fresh acquire never reuses
+    auto const b = expect_open(r);
+    BOOST_TEST(b != a);
+    BOOST_TEST(r.to_close.empty()); // a slot is free: nothing is evicted
+    check(p, {.open = 1, .idle = 1, .connecting = 1, .created = 2});
+    BOOST_TEST(p.opened(b));
+    auto const r2 = p.acquire(t0 + 20s, true); // a expired: left to expire_idle, not reported here
+    expect_open(r2);
+    BOOST_TEST(r2.to_close.empty());
+    check(p, {.open = 2, .idle = 1, .in_use = 1, .connecting = 1, .created = 3});
+    BOOST_TEST(p.expire_idle(t0 + 20s) == ids{a}, boost::test_tools::per_element());
+    check(p, {.open = 1, .in_use = 1, .connecting = 1, .created = 3});
+}
+
+BOOST_AUTO_TEST_CASE(evicts_least_recently_used_idle_on_fresh_acquire_at_max)
+{
+    auto p = make_pool(3, 10s);
+    auto const a = open_one(p, t0);
+    auto const b = open_one(p, t0);
+    auto const c = open_one(p, t0);
+    p.release(b, t0 + 1s, true); // least recently used
+    p.release(a, t0 + 2s, true);
+    p.release(c, t0 + 3s, true); // most recent
+    check(p, {.open = 3, .idle = 3, .created = 3});
+
+    auto const r1 = p.acquire(t0 + 4s, true);
+    auto const d = expect_open(r1);
+    BOOST_TEST(r1.to_close == ids{b}, boost::test_tools::per_element());
+    BOOST_TEST((d != a && d != b && d != c));
+    check(p, {.open = 2, .idle = 2, .connecting = 1, .created = 4});
+    BOOST_TEST(!p.opened(b));             // the evicted id is dead
+    BOOST_TEST(!p.closed(b).has_value()); // and closing it is ignored
+    BOOST_TEST(expiry_ms(p) == 12000);    // a's expiry: b's (11 s) is gone
+
+    BOOST_TEST(expect_reuse(p.acquire(t0 + 4s)) == c); // a normal acquire still reuses, most recent first
+    check(p, {.open = 2, .idle = 1, .in_use = 1, .connecting = 1, .created = 4, .reused = 1});
+
+    auto const r2 = p.acquire(t0 + 30s, true); // a expired: evicted all the same, reported once
+    expect_open(r2);
+    BOOST_TEST(r2.to_close == ids{a}, boost::test_tools::per_element());
+    check(p, {.open = 1, .in_use = 1, .connecting = 2, .created = 5, .reused = 1});
+    BOOST_TEST(expiry_ms(p) == nothing_idle);
+
+    auto const w = expect_queued(p.acquire(t0 + 30s, true)); // nothing idle, no slot: queued
+    check(p, {.open = 1, .in_use = 1, .connecting = 2, .queued = 1, .created = 5, .reused = 1});
+    BOOST_TEST(p.cancel_wait(w));
+    check(p, {.open = 1, .in_use = 1, .connecting = 2, .created = 5, .reused = 1});
+}
+
+BOOST_AUTO_TEST_CASE(closes_released_connection_for_fresh_waiter_on_reusable_release)
+{
+    auto p = make_pool(1);
+    auto const a = open_one(p, t0);
+    auto const w = expect_queued(p.acquire(t0, true));
+    check(p, {.open = 1, .in_use = 1, .queued = 1, .created = 1});
+    auto const r = p.release(a, t0 + 1s, true, 30s); // reusable, yet the fresh waiter must not get it
+    BOOST_TEST(r.close);
+    BOOST_TEST((r.why == close_reason::idle_expired));
+    BOOST_TEST_REQUIRE(r.handoff.has_value());
+    BOOST_TEST(r.handoff->first == w);
+    BOOST_TEST(is_open(r.handoff->second));
+    BOOST_TEST(r.handoff->second.conn != a);
+    check(p, {.connecting = 1, .created = 2});
+    BOOST_TEST(expiry_ms(p) == nothing_idle);
+    BOOST_TEST(!p.cancel_wait(w)); // served
+    BOOST_TEST(p.opened(r.handoff->second.conn));
+    check(p, {.open = 1, .in_use = 1, .created = 2});
+}
+
+BOOST_AUTO_TEST_CASE(serves_fresh_and_normal_waiters_in_fifo_order)
+{
+    auto p = make_pool(2);
+    auto const a = open_one(p, t0);
+    auto const b = open_one(p, t0);
+    auto const w1 = expect_queued(p.acquire(t0));       // normal
+    auto const w2 = expect_queued(p.acquire(t0, true)); // fresh
+    auto const w3 = expect_queued(p.acquire(t0));       // normal
+    auto const w4 = expect_queued(p.acquire(t0, true)); // fresh
+    auto const w5 = expect_queued(p.acquire(t0));       // normal, cancelled below
+    auto const w6 = expect_queued(p.acquire(t0, true)); // fresh, cancelled below
+    auto const w7 = expect_queued(p.acquire(t0));       // normal
+    BOOST_TEST((w1 < w2 && w2 < w3 && w3 < w4 && w4 < w5 && w5 < w6 && w6 < w7));
+    check(p, {.open = 2, .in_use = 2, .queued = 7, .created = 2});
+
+    auto const r1 = p.release(a, t0 + 1s, true); // w1 (normal): reuses a
+    BOOST_TEST(!r1.close);
+    BOOST_TEST((r1.why == close_reason::none));
+    BOOST_TEST_REQUIRE(r1.handoff.has_value());
+    BOOST_TEST(r1.handoff->first == w1);
+    BOOST_TEST((r1.handoff->second == grant{grant::kind::reuse, a}));
+    check(p, {.open = 2, .in_use = 2, .queued = 6, .created = 2, .reused = 1});
+
+    auto const r2 = p.release(b, t0 + 2s, true); // w2 (fresh): b closed, its slot reopened
+    BOOST_TEST(r2.close);
+    BOOST_TEST((r2.why == close_reason::idle_expired));
+    BOOST_TEST_REQUIRE(r2.handoff.has_value());
+    BOOST_TEST(r2.handoff->first == w2);
+    BOOST_TEST(is_open(r2.handoff->second));
+    auto const c = r2.handoff->second.conn;
+    BOOST_TEST((c != a && c != b));
+    check(p, {.open = 1, .in_use = 1, .connecting = 1, .queued = 5, .created = 3, .reused = 1});
+
+    auto const r3 = p.release(a, t0 + 3s, true); // w3 (normal): reuses a
+    BOOST_TEST_REQUIRE(r3.handoff.has_value());
+    BOOST_TEST(r3.handoff->first == w3);
+    BOOST_TEST((r3.handoff->second == grant{grant::kind::reuse, a}));
+    check(p, {.open = 1, .in_use = 1, .connecting = 1, .queued = 4, .created = 3, .reused = 2});
+
+    auto const h4 = p.closed(c); // c failed to open: w4 (fresh) gets an open grant, as anyone would
+    BOOST_TEST_REQUIRE(h4.has_value());
+    BOOST_TEST(h4->first == w4);
+    BOOST_TEST(is_open(h4->second));
+    auto const d = h4->second.conn;
+    check(p, {.open = 1, .in_use = 1, .connecting = 1, .queued = 3, .created = 4, .reused = 2});
+
+    BOOST_TEST(p.cancel_wait(w5));
+    BOOST_TEST(p.cancel_wait(w6)); // a cancelled fresh waiter leaves no trace
+    check(p, {.open = 1, .in_use = 1, .connecting = 1, .queued = 1, .created = 4, .reused = 2});
+
+    BOOST_TEST(p.opened(d));
+    auto const r7 = p.release(d, t0 + 4s, true); // w7 (normal) reuses d: it carried w4's request
+    BOOST_TEST_REQUIRE(r7.handoff.has_value());
+    BOOST_TEST(r7.handoff->first == w7);
+    BOOST_TEST((r7.handoff->second == grant{grant::kind::reuse, d}));
+    check(p, {.open = 2, .in_use = 2, .created = 4, .reused = 3});
+
+    BOOST_TEST(!p.release(a, t0 + 5s, true).close); // nobody waits: idle
+    BOOST_TEST(!p.release(d, t0 + 5s, true).close);
+    check(p, {.open = 2, .idle = 2, .created = 4, .reused = 3});
+}
+
+BOOST_AUTO_TEST_CASE(grants_open_to_fresh_waiter_on_non_reusable_release_and_closed)
+{
+    auto p = make_pool(2);
+    auto const a = open_one(p, t0);
+    auto const b = expect_open(p.acquire(t0)); // connecting
+    auto const w1 = expect_queued(p.acquire(t0, true));
+    auto const w2 = expect_queued(p.acquire(t0, true));
+    auto const r = p.release(a, t0, false);
+    BOOST_TEST(r.close);
+    BOOST_TEST((r.why == close_reason::not_reusable)); // closed for its own reason, not for the waiter
+    BOOST_TEST_REQUIRE(r.handoff.has_value());
+    BOOST_TEST(r.handoff->first == w1);
+    BOOST_TEST(is_open(r.handoff->second));
+    check(p, {.connecting = 2, .queued = 1, .created = 3});
+    auto const h = p.closed(b);
+    BOOST_TEST_REQUIRE(h.has_value());
+    BOOST_TEST(h->first == w2);
+    BOOST_TEST(is_open(h->second));
+    check(p, {.connecting = 2, .created = 4});
+}
+
+BOOST_AUTO_TEST_CASE(fails_fresh_waiters_and_refuses_fresh_acquire_on_shutdown)
+{
+    auto p = make_pool(1);
+    auto const a = open_one(p, t0);
+    auto const w1 = expect_queued(p.acquire(t0, true));
+    auto const w2 = expect_queued(p.acquire(t0));
+    auto const s = p.shutdown();
+    BOOST_TEST(s.waiters == (std::vector<waiter_id>{w1, w2}), boost::test_tools::per_element());
+    BOOST_TEST(p.acquire(t0, true).refused());
+    auto const r = p.release(a, t0, true);
+    BOOST_TEST(r.close);
+    BOOST_TEST((r.why == close_reason::shutdown));
+    BOOST_TEST(!r.handoff.has_value());
+    check(p, {.created = 1});
+}
+
+BOOST_AUTO_TEST_CASE(reports_why_on_release)
+{
+    auto p = make_pool(4, 60s);
+    auto const a = open_one(p, t0);
+    auto const kept = p.release(a, t0, true);
+    BOOST_TEST(!kept.close);
+    BOOST_TEST((kept.why == close_reason::none));
+    BOOST_TEST((p.release(a, t0, false).why == close_reason::none)); // double release: stays idle
+    BOOST_TEST(expect_reuse(p.acquire(t0)) == a);
+    BOOST_TEST((p.release(a, t0, false).why == close_reason::not_reusable));
+    auto const c = open_one(p, t0);
+    BOOST_TEST((p.release(c, t0, true, 1s).why == close_reason::idle_expired)); // Keep-Alive: timeout=1
+    auto const d = expect_open(p.acquire(t0));
+    BOOST_TEST((p.release(d, t0, true).why == close_reason::failed)); // opening abandoned
+    BOOST_TEST((p.release(d, t0, true).why == close_reason::failed)); // unknown (freed) id
+    auto const e = open_one(p, t0);
+    auto const f = open_one(p, t0);
+    p.shutdown();
+    BOOST_TEST((p.release(e, t0, false).why == close_reason::not_reusable)); // its own reason first
+    BOOST_TEST((p.release(f, t0, true).why == close_reason::shutdown));
+    check(p, {.created = 5, .reused = 1});
+
+    auto z = make_pool(1, 0ms);
+    BOOST_TEST((z.release(open_one(z, t0), t0, true).why == close_reason::idle_expired)); // never kept
 }
 
 BOOST_DATA_TEST_CASE(keeps_invariants_on_random_sequences, data::make({1, 2, 3, 8}), max)

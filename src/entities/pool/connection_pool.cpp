@@ -9,15 +9,6 @@
 namespace igtcloud::entities::detail {
 namespace {
 
-using doomed_list = std::vector<std::shared_ptr<connection>>;
-
-void close_all(doomed_list& doomed) noexcept
-{
-    for (auto& c : doomed)
-        c->close();
-    doomed.clear();
-}
-
 api_error pool_error(error e, char const* what)
 {
     return api_error{make_error_code(e), 0, what};
@@ -34,6 +25,7 @@ lease::lease(lease&& other) noexcept
     : pool_(std::exchange(other.pool_, nullptr))
     , conn_(std::move(other.conn_))
     , id_(other.id_)
+    , granted_at_(other.granted_at_)
     , needs_open_(other.needs_open_)
     , reused_(other.reused_)
 {}
@@ -45,6 +37,7 @@ lease& lease::operator=(lease&& other) noexcept
         pool_ = std::exchange(other.pool_, nullptr);
         conn_ = std::move(other.conn_);
         id_ = other.id_;
+        granted_at_ = other.granted_at_;
         needs_open_ = other.needs_open_;
         reused_ = other.reused_;
     }
@@ -58,7 +51,7 @@ lease::~lease()
 
 void lease::reset() noexcept
 {
-    if (pool_ != nullptr && conn_) pool_->drop(*this);
+    if (pool_ != nullptr && conn_) pool_->drop(*this, true);
     pool_ = nullptr;
     conn_.reset();
 }
@@ -77,8 +70,9 @@ void lease::release(bool reusable, std::optional<std::chrono::seconds> keep_aliv
     conn_.reset();
 }
 
-connection_pool::connection_pool(asio::any_io_executor executor, pool_limits limits)
+connection_pool::connection_pool(asio::any_io_executor executor, pool_limits limits, event_hook hook)
     : executor_(std::move(executor))
+    , hook_(std::move(hook))
     , policy_(limits)
 {}
 
@@ -91,7 +85,7 @@ pool_counters connection_pool::counters() const
 }
 
 lease connection_pool::make_lease(grant g, std::shared_ptr<connection> conn,
-                                  asio::any_io_executor const& owner)
+                                  asio::any_io_executor const& owner, steady_time granted_at)
 {
     if (!conn) conn = std::make_shared<connection>(executor_);
     in_use_.insert_or_assign(g.conn, in_use_entry{conn, owner});
@@ -99,15 +93,42 @@ lease connection_pool::make_lease(grant g, std::shared_ptr<connection> conn,
     l.pool_ = this;
     l.conn_ = std::move(conn);
     l.id_ = g.conn;
+    l.granted_at_ = granted_at;
     l.needs_open_ = g.how == grant::kind::open;
     l.reused_ = g.how == grant::kind::reuse;
     return l;
 }
 
-void connection_pool::take_idle(std::vector<conn_id> const& ids, doomed_list& doomed)
+void connection_pool::take_idle(std::vector<conn_id> const& ids, close_reason why, doomed_list& doomed)
 {
     for (auto id : ids) {
-        if (auto node = idle_.extract(id)) doomed.push_back(std::move(node.mapped()));
+        if (auto node = idle_.extract(id)) doomed.push_back(doomed_conn{std::move(node.mapped()), why});
+    }
+}
+
+void connection_pool::close_all(doomed_list& doomed) const noexcept
+{
+    for (auto& d : doomed) {
+        d.conn->close();
+        emit_closed(d.why);
+    }
+    doomed.clear();
+}
+
+void connection_pool::emit_closed(close_reason why) const noexcept
+{
+    if (!hook_) return;
+    event e;
+    e.kind = event_kind::connection_closed;
+    e.reason = why;
+    emit(e);
+}
+
+void connection_pool::emit(event const& e) const noexcept
+{
+    try {
+        hook_(e);
+    } catch (...) { // a hook's failure is not the pool's: swallowed, as options.hpp promises
     }
 }
 
@@ -118,41 +139,43 @@ void connection_pool::hand_off(std::pair<waiter_id, grant> const& handoff, std::
     auto& w = *it->second;
     w.granted = handoff.second;
     w.conn = conn ? std::move(conn) : std::make_shared<connection>(executor_);
+    w.granted_at = pool_clock::now();
     in_use_.insert_or_assign(handoff.second.conn, in_use_entry{w.conn, w.executor});
     asio::post(w.executor, [timer = w.timer] { timer->cancel(); });
 }
 
-asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline)
+pool_policy::acquire_result connection_pool::take_grant(bool fresh, doomed_list& doomed,
+                                                        std::shared_ptr<connection>& reused)
 {
-    auto const owner = co_await asio::this_coro::executor;
-    doomed_list doomed;
-    std::unique_lock lock(mutex_);
-    pool_policy::acquire_result r;
     for (;;) {
-        r = policy_.acquire(pool_clock::now());
-        take_idle(r.to_close, doomed);
-        if (!r.granted || r.granted->how == grant::kind::open) break;
+        auto r = policy_.acquire(pool_clock::now(), fresh);
+        take_idle(r.to_close, close_reason::idle_expired, doomed);
+        if (!r.granted || r.granted->how == grant::kind::open) return r;
         auto node = idle_.extract(r.granted->conn);
         if (!node.mapped()->has_pending_input()) {
-            auto l = make_lease(*r.granted, std::move(node.mapped()), owner);
-            lock.unlock();
-            close_all(doomed);
-            co_return l;
+            reused = std::move(node.mapped());
+            return r;
         }
         // The server closed this idle connection (or sent junk): close it and ask again.
-        doomed.push_back(std::move(node.mapped()));
+        doomed.push_back(doomed_conn{std::move(node.mapped()), close_reason::stale});
         ++stale_;
         if (auto handoff = policy_.closed(r.granted->conn)) hand_off(*handoff, nullptr);
     }
-    if (r.granted) {
-        auto l = make_lease(*r.granted, nullptr, owner);
+}
+
+asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline, bool fresh)
+{
+    auto const owner = co_await asio::this_coro::executor;
+    doomed_list doomed;
+    std::shared_ptr<connection> reused;
+    std::unique_lock lock(mutex_);
+    auto const r = take_grant(fresh, doomed, reused);
+    if (!r.queued) {
+        std::optional<lease> granted;
+        if (r.granted) granted = make_lease(*r.granted, std::move(reused), owner, pool_clock::now());
         lock.unlock();
         close_all(doomed);
-        co_return l;
-    }
-    if (r.refused()) {
-        lock.unlock();
-        close_all(doomed);
+        if (granted) co_return std::move(*granted);
         co_return pool_error(error::shut_down, "the session was shut down");
     }
     auto const id = *r.queued;
@@ -160,26 +183,38 @@ asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline
     waiters_.emplace(id, &w);
     lock.unlock();
     close_all(doomed);
+    if (hook_) {
+        event e;
+        e.kind = event_kind::queued;
+        emit(e);
+    }
+    co_return co_await wait_for_grant(id, w, owner);
+}
 
+asio::awaitable<api_result<lease>> connection_pool::wait_for_grant(waiter_id id, waiter& w,
+                                                                   asio::any_io_executor owner)
+{
     auto [ec] = co_await w.timer->async_wait(asio::as_tuple(asio::use_awaitable));
     auto const cancelled =
         (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
-    lock.lock();
+    std::unique_lock lock(mutex_);
     waiters_.erase(id);
     std::optional<lease> granted;
     if (w.granted)
-        granted = make_lease(*w.granted, std::move(w.conn), owner);
+        granted = make_lease(*w.granted, std::move(w.conn), owner, w.granted_at);
     else if (!w.failed)
         policy_.cancel_wait(id);
     lock.unlock();
     if (granted && ec && !cancelled && !w.failed) co_return std::move(*granted);
     if (granted) {
         // Granted just as the deadline passed, the caller cancelled or the pool shut down: pass it on,
-        // unused.
-        if (granted->needs_open())
-            granted->reset();
-        else
+        // unused. A slot granted for opening was never opened: no event.
+        if (granted->needs_open()) {
+            drop(*granted, false);
+            granted->pool_ = nullptr;
+        } else {
             granted->release(true, std::nullopt);
+        }
     }
     if (w.failed || cancelled) co_return aborted();
     co_return pool_error(error::timeout, "no connection became free before the deadline");
@@ -187,37 +222,53 @@ asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline
 
 void connection_pool::mark_opened(lease& l)
 {
-    std::lock_guard lock(mutex_);
-    policy_.opened(l.id_);
+    bool known = false;
+    {
+        std::lock_guard lock(mutex_);
+        known = policy_.opened(l.id_);
+    }
+    if (known && hook_) {
+        event e;
+        e.kind = event_kind::connection_opened;
+        e.duration = std::chrono::duration_cast<std::chrono::microseconds>(pool_clock::now() - l.granted_at_);
+        emit(e);
+    }
 }
 
 void connection_pool::give_back(lease& l, bool reusable, std::optional<std::chrono::seconds> keep_alive)
 {
+    // A connection with bytes to read (junk after the answer, or the server's close) must not be handed to a
+    // waiter nor kept idle: has_pending_input() also covers a closed socket. Checked before locking.
+    bool const junk = reusable && l.conn_->has_pending_input();
     doomed_list doomed;
     {
         std::lock_guard lock(mutex_);
         in_use_.erase(l.id_);
         auto const now = pool_clock::now();
-        // A connection with bytes to read (junk after the answer, or the server's close) must not be handed
-        // to a waiter nor kept idle: has_pending_input() also covers a closed socket.
-        auto r = policy_.release(l.id_, now, reusable && !l.conn_->has_pending_input(), keep_alive);
+        auto r = policy_.release(l.id_, now, reusable && !junk, keep_alive);
         bool const passed_on = r.handoff && r.handoff->second.how == grant::kind::reuse;
         if (r.handoff) hand_off(*r.handoff, passed_on ? l.conn_ : nullptr);
         if (r.close)
-            doomed.push_back(l.conn_);
+            doomed.push_back(doomed_conn{
+                l.conn_, junk && r.why == close_reason::not_reusable ? close_reason::stale : r.why});
         else if (!passed_on)
             idle_.emplace(l.id_, l.conn_);
-        take_idle(policy_.expire_idle(now), doomed);
+        take_idle(policy_.expire_idle(now), close_reason::idle_expired, doomed);
     }
     close_all(doomed);
 }
 
-void connection_pool::drop(lease& l)
+void connection_pool::drop(lease& l, bool report) noexcept
 {
     l.conn_->close();
-    std::lock_guard lock(mutex_);
-    in_use_.erase(l.id_);
-    if (auto handoff = policy_.closed(l.id_)) hand_off(*handoff, nullptr);
+    bool stopped = false;
+    {
+        std::lock_guard lock(mutex_);
+        in_use_.erase(l.id_);
+        stopped = policy_.is_shut_down();
+        if (auto handoff = policy_.closed(l.id_)) hand_off(*handoff, nullptr);
+    }
+    if (report) emit_closed(stopped ? close_reason::shutdown : close_reason::failed);
 }
 
 void connection_pool::shutdown()
@@ -226,7 +277,7 @@ void connection_pool::shutdown()
     {
         std::lock_guard lock(mutex_);
         auto r = policy_.shutdown();
-        take_idle(r.to_close, doomed);
+        take_idle(r.to_close, close_reason::shutdown, doomed);
         for (auto& [id, w] : waiters_) {
             w->failed = true;
             asio::post(w->executor, [timer = w->timer] { timer->cancel(); });

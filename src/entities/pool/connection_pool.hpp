@@ -3,11 +3,20 @@
 // The pool's thin I/O shell around pool_policy: it owns the connection objects, parks waiting operations on
 // timers, hands connections over, and closes what the policy says. Thread-safe (one mutex, no I/O under it).
 //
-//   acquire(deadline) --policy--> lease{reuse idle | open new slot} | park on a timer until release/closed
+//   acquire(deadline, fresh) --policy--> lease{reuse idle | open new slot} | park on a timer until a grant
 //   lease.release(reusable, keep_alive) --policy--> idle | hand-off to the oldest waiter | close
 //   ~lease() without release --> close, slot freed (every error path, cancellation, exception)
+//
+// Events (when a hook is set; called outside the mutex, what it throws is swallowed): queued when an acquire
+// waits; connection_opened at lease.opened(), with the time since the open grant; connection_closed for
+// every connection closed, with its reason: not_reusable (released with reusable=false), failed (a lease
+// destroyed without release, or opening failed), stale (found readable before reuse, or at a reusable
+// release), idle_expired (expired, or evicted for a fresh acquire: see pool_policy::acquire), shutdown
+// (closed by shutdown(), or dropped or released after it). A connection granted for opening but given up
+// before any attempt (its waiter's deadline passed as it was granted) was never opened: no event.
 
 #include <igtcloud/entities/error.hpp>
+#include <igtcloud/entities/options.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -34,8 +43,9 @@ public:
 
     connection& conn() const noexcept { return *conn_; }
     bool needs_open() const noexcept { return needs_open_; }
+    /// Came from a reuse grant: the connection carried an earlier request.
     bool reused() const noexcept { return reused_; }
-    /// The caller opened the connection of an open grant.
+    /// The caller opened the connection of an open grant (emits connection_opened).
     void opened();
     /// Back to the pool: kept for reuse when `reusable`, else closed.
     void release(bool reusable, std::optional<std::chrono::seconds> keep_alive);
@@ -47,18 +57,22 @@ private:
     connection_pool* pool_{};
     std::shared_ptr<connection> conn_{};
     conn_id id_{};
+    steady_time granted_at_{}; ///< when the policy granted it (connection_opened's duration)
     bool needs_open_{};
     bool reused_{};
 };
 
 class connection_pool {
 public:
-    connection_pool(asio::any_io_executor executor, pool_limits limits);
+    /// `hook` (a copy is kept) receives the pool's events; empty: none, and no event is ever built.
+    connection_pool(asio::any_io_executor executor, pool_limits limits, event_hook hook);
 
     /// A connection (FIFO among waiters) before `deadline`: error::timeout after it, operation_aborted when
     /// the caller's cancellation slot fires, error::shut_down after shutdown(). Idle connections that the
-    /// server closed (or that have junk to read) are closed and skipped, never handed out.
-    asio::awaitable<api_result<lease>> acquire(steady_time deadline);
+    /// server closed (or that have junk to read) are closed and skipped, never handed out. `fresh` (to replay
+    /// a request that met a connection the server had just closed): always a new connection (needs_open()),
+    /// evicting the least recently used idle one if the pool is full (pool_policy::acquire).
+    asio::awaitable<api_result<lease>> acquire(steady_time deadline, bool fresh = false);
 
     pool_counters counters() const;
 
@@ -73,6 +87,7 @@ private:
         asio::any_io_executor executor;
         std::optional<grant> granted{};
         std::shared_ptr<connection> conn{};
+        steady_time granted_at{};
         bool failed{};
     };
     struct in_use_entry {
@@ -80,16 +95,37 @@ private:
         asio::any_io_executor executor;
     };
 
-    lease make_lease(grant g, std::shared_ptr<connection> conn, asio::any_io_executor const& owner);
+    /// A connection to close after unlocking, and why (its connection_closed event).
+    struct doomed_conn {
+        std::shared_ptr<connection> conn;
+        close_reason why{};
+    };
+    using doomed_list = std::vector<doomed_conn>;
+
+    lease make_lease(grant g, std::shared_ptr<connection> conn, asio::any_io_executor const& owner,
+                     steady_time granted_at);
+    /// With the lock held: asks the policy until it grants a connection that is fit to use (idle ones found
+    /// readable are closed as stale), queues or refuses. A reused connection is moved into `reused`.
+    pool_policy::acquire_result take_grant(bool fresh, doomed_list& doomed,
+                                           std::shared_ptr<connection>& reused);
+    /// Parks the queued acquirer `id` until it is granted, times out, is cancelled or fails by shutdown().
+    asio::awaitable<api_result<lease>> wait_for_grant(waiter_id id, waiter& w, asio::any_io_executor owner);
     void give_back(lease& l, bool reusable, std::optional<std::chrono::seconds> keep_alive);
-    void drop(lease& l);
+    /// Closes `l`'s connection and frees its slot; `report`: emit connection_closed (failed, or shutdown).
+    void drop(lease& l, bool report) noexcept;
     void mark_opened(lease& l);
     /// With the lock held: gives `handoff` to its waiter and wakes it.
     void hand_off(std::pair<waiter_id, grant> const& handoff, std::shared_ptr<connection> conn);
-    /// With the lock held: moves expired/closed idle connections into `doomed` (closed after unlocking).
-    void take_idle(std::vector<conn_id> const& ids, std::vector<std::shared_ptr<connection>>& doomed);
+    /// With the lock held: moves the idle connections `ids` into `doomed` (closed after unlocking).
+    void take_idle(std::vector<conn_id> const& ids, close_reason why, doomed_list& doomed);
+    /// Without the lock: closes `doomed`, one connection_closed event each.
+    void close_all(doomed_list& doomed) const noexcept;
+    void emit_closed(close_reason why) const noexcept;
+    /// Calls the hook (which must be set), swallowing what it throws.
+    void emit(event const& e) const noexcept;
 
     asio::any_io_executor executor_;
+    event_hook hook_;
     mutable std::mutex mutex_;
     pool_policy policy_;
     std::unordered_map<conn_id, std::shared_ptr<connection>> idle_;

@@ -3,6 +3,7 @@
 #include "entities/pool/pool_policy.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 namespace igtcloud::entities::detail {
@@ -30,11 +31,11 @@ pool_policy::pool_policy(pool_limits limits)
     free_.reserve(initial);
 }
 
-pool_policy::acquire_result pool_policy::acquire(pool_clock::time_point now)
+pool_policy::acquire_result pool_policy::acquire(pool_clock::time_point now, bool fresh)
 {
     acquire_result r;
     if (stopped_) return r;
-    while (newest_idle_ != none) {
+    while (!fresh && newest_idle_ != none) {
         slot& s = slots_[newest_idle_];
         if (s.expiry > now) {
             unlink_idle(s);
@@ -46,11 +47,16 @@ pool_policy::acquire_result pool_policy::acquire(pool_clock::time_point now)
         r.to_close.push_back(s.id);
         free_slot(s);
     }
+    if (fresh && oldest_idle_ != none && idle_ + in_use_ + connecting_ >= max_) {
+        slot& lru = slots_[oldest_idle_]; // evicted: its slot is reopened below
+        r.to_close.push_back(lru.id);
+        free_slot(lru);
+    }
     if (idle_ + in_use_ + connecting_ < max_) {
         r.granted = grant{grant::kind::open, open_slot()};
         return r;
     }
-    waiters_.push_back(++last_waiter_);
+    waiters_.push_back(waiting{++last_waiter_, fresh});
     r.queued = last_waiter_;
     return r;
 }
@@ -68,20 +74,23 @@ pool_policy::release_result pool_policy::release(conn_id conn, pool_clock::time_
 {
     release_result r;
     slot* s = find(conn);
-    if (s == nullptr) {
-        r.close = true; // not ours (any more): nothing may keep it
-        return r;
-    }
-    if (s->st == state::idle) return r; // double release: it stays idle
+    if (s == nullptr) return {{}, true, close_reason::failed}; // not ours (any more): nothing may keep it
+    if (s->st == state::idle) return r;                        // double release: it stays idle
     auto const expiry = expiry_for(now, keep_alive);
-    if (stopped_ || !reusable || s->st != state::in_use || expiry <= now) {
+    bool const fresh_next = !waiters_.empty() && waiters_.front().fresh; // to be served by an eviction
+    r.why = s->st != state::in_use        ? close_reason::failed         // opening abandoned
+            : !reusable                   ? close_reason::not_reusable
+            : stopped_                    ? close_reason::shutdown
+            : expiry <= now || fresh_next ? close_reason::idle_expired
+                                          : close_reason::none;
+    if (r.why != close_reason::none) {
         free_slot(*s);
         r.close = true;
         r.handoff = serve_waiter_fresh();
         return r;
     }
     if (!waiters_.empty()) {
-        auto const w = waiters_.front();
+        auto const w = waiters_.front().id;
         waiters_.pop_front();
         ++reused_;
         r.handoff.emplace(w, grant{grant::kind::reuse, s->id});
@@ -103,8 +112,8 @@ std::optional<std::pair<waiter_id, grant>> pool_policy::closed(conn_id conn)
 bool pool_policy::cancel_wait(waiter_id w)
 {
     // Ids are handed out in increasing order and the queue is FIFO, so it is sorted.
-    auto const it = std::lower_bound(waiters_.begin(), waiters_.end(), w);
-    if (it == waiters_.end() || *it != w) return false;
+    auto const it = std::ranges::lower_bound(waiters_, w, {}, &waiting::id);
+    if (it == waiters_.end() || it->id != w) return false;
     waiters_.erase(it);
     return true;
 }
@@ -135,7 +144,8 @@ pool_policy::shutdown_result pool_policy::shutdown()
 {
     shutdown_result r;
     stopped_ = true;
-    r.waiters.assign(waiters_.begin(), waiters_.end());
+    r.waiters.reserve(waiters_.size());
+    std::ranges::transform(waiters_, std::back_inserter(r.waiters), &waiting::id);
     waiters_.clear();
     r.to_close.reserve(idle_);
     while (oldest_idle_ != none) {
@@ -201,24 +211,15 @@ void pool_policy::push_idle(slot& s) noexcept
     auto const i = static_cast<std::size_t>(&s - slots_.data());
     s.newer = none;
     s.older = newest_idle_;
-    if (newest_idle_ != none)
-        slots_[newest_idle_].newer = i;
-    else
-        oldest_idle_ = i;
+    (newest_idle_ != none ? slots_[newest_idle_].newer : oldest_idle_) = i;
     newest_idle_ = i;
     set_state(s, state::idle);
 }
 
 void pool_policy::unlink_idle(slot& s) noexcept
 {
-    if (s.newer != none)
-        slots_[s.newer].older = s.older;
-    else
-        newest_idle_ = s.older;
-    if (s.older != none)
-        slots_[s.older].newer = s.newer;
-    else
-        oldest_idle_ = s.newer;
+    (s.newer != none ? slots_[s.newer].older : newest_idle_) = s.older;
+    (s.older != none ? slots_[s.older].newer : oldest_idle_) = s.newer;
     s.newer = s.older = none;
 }
 
@@ -227,7 +228,7 @@ void pool_policy::unlink_idle(slot& s) noexcept
 std::optional<std::pair<waiter_id, grant>> pool_policy::serve_waiter_fresh()
 {
     if (stopped_ || waiters_.empty() || idle_ + in_use_ + connecting_ >= max_) return std::nullopt;
-    auto const w = waiters_.front();
+    auto const w = waiters_.front().id;
     waiters_.pop_front();
     return std::pair{w, grant{grant::kind::open, open_slot()}};
 }

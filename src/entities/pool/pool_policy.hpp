@@ -5,6 +5,7 @@
 // with a fake clock. The I/O shell owns the sockets and the sweep timer and does what the results say.
 
 #include <igtcloud/entities/config.hpp>
+#include <igtcloud/entities/options.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -65,11 +66,12 @@ struct pool_counters {
 ///
 /// Guarantees: open + connecting <= max_connections; waiters queue only while open + connecting ==
 /// max_connections, and then no connection is idle; waiters are served in FIFO order; a slot freed while
-/// someone waits goes to the oldest waiter at once, so no waiter starves and no slot leaks.
+/// someone waits goes to the oldest waiter at once, so no waiter starves and no slot leaks; a fresh acquire
+/// (see acquire()) is only ever granted a slot to open, never a connection that carried a request.
 ///
 /// Cost: acquire, opened, release and closed are O(1) amortized and allocate nothing once the pool has
-/// reached its high-water mark (except `to_close` when an expired idle connection is met, and the waiter
-/// queue's growth); cancel_wait is O(log queued + position); expire_idle and next_expiry are O(idle).
+/// reached its high-water mark (except `to_close` when an idle connection is closed by acquire, and the
+/// waiter queue's growth); cancel_wait is O(log queued + position); expire_idle and next_expiry are O(idle).
 ///
 /// Thread safety: none; the shell serializes every call (it holds a mutex).
 class IGTCLOUD_ENTITIES_DECL pool_policy {
@@ -85,7 +87,9 @@ public:
     struct acquire_result {
         std::optional<grant> granted{};    ///< go ahead: reuse or open `granted->conn`
         std::optional<waiter_id> queued{}; ///< wait: the grant comes later from release() or closed()
-        std::vector<conn_id> to_close{};   ///< expired idle connections removed from the pool: close them
+        /// Idle connections removed from the pool (expired, or evicted for a fresh acquire): close them, and
+        /// report them as close_reason::idle_expired.
+        std::vector<conn_id> to_close{};
         /// Neither granted nor queued: the pool is shut down.
         bool refused() const noexcept { return !granted && !queued; }
     };
@@ -94,7 +98,17 @@ public:
     /// is granted for reuse (expired connections behind it are left for expire_idle()). Else, when
     /// open + connecting < max_connections, a new slot is granted for opening. Else the caller is queued
     /// (FIFO). After shutdown(): refused.
-    acquire_result acquire(pool_clock::time_point now);
+    ///
+    /// `fresh` (replaying a request that met a connection the server had just closed): never a reuse grant.
+    /// When open + connecting < max_connections, a new slot is granted for opening (idle connections are
+    /// left alone, expired ones for expire_idle()). Else, when a connection is idle, the least recently used
+    /// one is evicted (the only entry of `to_close`, expired or not) and its slot granted for opening. Else
+    /// the caller is queued like any other, in the same FIFO; whoever serves it gives it an open grant (see
+    /// release()). An eviction is reported as close_reason::idle_expired: a healthy idle connection whose
+    /// idle life the pool cut short to free its slot, as an expiry would; the least recently used one is
+    /// usually the nearest to expiry. Not `stale` (nobody checked it), `not_reusable` (no answer said so) nor
+    /// `failed` (nothing failed), which monitoring would read as trouble with the server.
+    acquire_result acquire(pool_clock::time_point now, bool fresh = false);
 
     /// The shell finished opening `conn` (TCP + TLS done): it is now in use by the acquirer that got the
     /// open grant. Returns false, changing nothing, when `conn` is not connecting (unknown, closed, or
@@ -107,6 +121,9 @@ public:
         /// fresh slot to open.
         std::optional<std::pair<waiter_id, grant>> handoff{};
         bool close{}; ///< the shell closes the released connection
+        /// Why, when `close` (else none): failed (was connecting, or unknown), not_reusable (reusable=false),
+        /// shutdown, idle_expired (its expiry <= now, or closed for a fresh waiter).
+        close_reason why{};
     };
     /// The user of `conn` is done with it at `now`:
     /// - reusable=false (Connection: close, HTTP/1.0, an error, a partial read, a cancellation...) closes it.
@@ -116,6 +133,8 @@ public:
     ///   0 or 1 s, or idle_timeout 0) closes it.
     /// - A kept connection goes to the oldest waiter (reuse grant), else becomes idle. A closed one's slot
     ///   goes to the oldest waiter (open grant).
+    /// - When the oldest waiter acquired `fresh`, a connection that would be kept is closed instead (why:
+    ///   idle_expired, as an eviction) and its slot goes to that waiter (open grant).
     /// - Closes after shutdown(), and for a connecting `conn` (opening abandoned) whatever `reusable` says.
     /// - An unknown `conn` changes nothing and answers close; an idle one (a double release) changes nothing
     ///   and answers keep.
@@ -143,9 +162,9 @@ public:
         std::vector<conn_id> to_close{};  ///< the idle connections, removed: close them
         std::vector<waiter_id> waiters{}; ///< the waiters (oldest first), removed: fail them
     };
-    /// Stops the pool: removes every idle connection and every waiter. Afterwards acquire() is refused and
-    /// release() always closes; connections connecting or in use stay counted until released or closed.
-    /// Calling it again returns nothing new.
+    /// Stops the pool: removes every idle connection and every waiter (fresh or not). Afterwards acquire() is
+    /// refused and release() always closes; connections connecting or in use stay counted until released or
+    /// closed. Calling it again returns nothing new.
     shutdown_result shutdown();
     /// Whether shutdown() was called.
     bool is_shut_down() const noexcept { return stopped_; }
@@ -157,6 +176,11 @@ private:
     /// A slot's state; the values index set_state()'s table of counts.
     enum class state : std::uint8_t { free, connecting, in_use, idle };
     static constexpr std::size_t none = static_cast<std::size_t>(-1); ///< "no slot" in the idle list
+    /// A queued acquirer.
+    struct waiting {
+        waiter_id id{};
+        bool fresh{}; ///< acquire(now, true): must get an open grant
+    };
     /// Room for one connection, reused by successive connections under new ids.
     struct slot {
         conn_id id{};                         ///< current identity; 0 when free
@@ -180,7 +204,7 @@ private:
     std::chrono::milliseconds idle_timeout_;            ///< clamped to [0, ~100 years]
     std::vector<slot> slots_{};                         ///< grows to the high-water mark, at most max_
     std::vector<std::size_t> free_{};                   ///< indices of free slots in slots_
-    std::deque<waiter_id> waiters_{};                   ///< FIFO, ids increasing
+    std::deque<waiting> waiters_{};                     ///< FIFO, ids increasing
     std::size_t newest_idle_{none}, oldest_idle_{none}; ///< ends of the idle list (slot::newer/older)
     std::size_t idle_{}, in_use_{}, connecting_{};      ///< slots in each state, kept by set_state()
     std::uint64_t created_{}, reused_{};                ///< grants handed out, by kind
