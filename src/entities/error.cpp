@@ -15,6 +15,7 @@ char const* describe(error e) noexcept
     case error::timeout: return "operation timed out";
     case error::unexpected_status: return "unexpected HTTP status";
     case error::shut_down: return "session shut down";
+    case error::proxy_refused: return "the proxy refused the CONNECT tunnel (non-2xx answer)";
     }
     return "unknown igtcloud.entities error";
 }
@@ -98,7 +99,8 @@ bool in_condition(boost::system::error_code const& code, condition c) noexcept
     }
     if (cat == error_category()) {
         switch (static_cast<error>(code.value())) {
-        case error::timeout: return c == condition::transport_error;
+        case error::timeout:
+        case error::proxy_refused: return c == condition::transport_error;
         case error::invalid_response:
         case error::response_too_large:
         case error::unexpected_status: return c == condition::protocol_error;

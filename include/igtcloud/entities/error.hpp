@@ -22,6 +22,7 @@ enum class error {
     timeout,            ///< the operation's deadline passed
     unexpected_status,  ///< an HTTP status the operation does not define (1xx, 3xx, an unlisted 2xx)
     shut_down,          ///< the session was shut down before the operation could finish
+    proxy_refused,      ///< the proxy answered CONNECT with a non-2xx status (407: bad or no credentials)
 };
 
 /// Error statuses answered by the server. Category name: "igtcloud.entities.http"; the code's

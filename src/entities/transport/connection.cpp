@@ -1,13 +1,17 @@
 // One client connection: connect, TLS handshake, one request/answer exchange, liveness check, close.
 #include "entities/transport/connection.hpp"
 
+#include <igtcloud/entities/error.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "entities/transport/proxy.hpp"
 #include <openssl/ssl.h>
 #include <poll.h>
 
@@ -16,6 +20,7 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t read_buffer_reserve = 64 * 1024; // large bodies in few reads (PERF-NOTES)
+constexpr std::uint32_t proxy_head_limit = 8 * 1024;   // the proxy's answer to CONNECT: a short head
 
 bool is_ip_literal(std::string const& host)
 {
@@ -110,11 +115,15 @@ asio::awaitable<boost::system::error_code> connection::async_open(peer const& to
 {
     // The stream lives in the connection from the start, so close() aborts a pending connect or handshake.
     auto& tcp = stream_.emplace<beast::tcp_stream>(executor_);
-    tcp.expires_at(deadline);
+    buffer_.clear();
+    proxy_status_ = 0;
+    tcp.expires_at(deadline); // covers the connect, the CONNECT exchange and the TLS handshake
     auto [ec, endpoint] = co_await tcp.async_connect(to.endpoints, use_tuple);
     (void)endpoint;
     if (ec) co_return ec;
     tcp.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+    if (to.proxy != nullptr && to.proxy->tunnel)
+        if (auto tunnel_ec = co_await async_connect_tunnel(tcp, to)) co_return tunnel_ec;
     if (to.tls == nullptr) co_return boost::system::error_code{};
     beast::tcp_stream connected = std::move(tcp);
     auto& tls = stream_.emplace<beast::ssl_stream<beast::tcp_stream>>(std::move(connected), *to.tls);
@@ -126,6 +135,31 @@ asio::awaitable<boost::system::error_code> connection::async_open(peer const& to
     if (to.verify_peer) tls.set_verify_callback(asio::ssl::host_name_verification(to.host));
     auto [handshake_ec] = co_await tls.async_handshake(asio::ssl::stream_base::client, use_tuple);
     co_return handshake_ec;
+}
+
+// CONNECT host:port through the proxy; on a 2xx answer the socket carries the server's bytes from then on.
+asio::awaitable<boost::system::error_code> connection::async_connect_tunnel(beast::tcp_stream& tcp,
+                                                                            peer const& to)
+{
+    auto const& route = *to.proxy;
+    http::request<http::empty_body> request{http::verb::connect, route.connect_authority, 11};
+    request.set(http::field::host, route.connect_authority);
+    if (!route.authorization.empty()) request.set(http::field::proxy_authorization, route.authorization);
+    auto [write_ec, written] = co_await http::async_write(tcp, request, use_tuple);
+    (void)written;
+    if (write_ec) co_return write_ec;
+    http::response_parser<http::empty_body> parser;
+    parser.header_limit(proxy_head_limit);
+    // A 2xx answer to CONNECT has no body (RFC 9110 9.3.6); other answers fail without reading theirs.
+    parser.skip(true);
+    auto [read_ec, read] = co_await http::async_read_header(tcp, buffer_, parser, use_tuple);
+    (void)read;
+    if (read_ec) co_return read_ec;
+    proxy_status_ = parser.get().result_int();
+    if (proxy_status_ < 200 || proxy_status_ > 299) co_return make_error_code(error::proxy_refused);
+    // The TLS handshake reads the socket, not buffer_: bytes the proxy sent early would be lost.
+    if (buffer_.size() != 0) co_return make_error_code(error::invalid_response);
+    co_return boost::system::error_code{};
 }
 
 asio::awaitable<exchange_outcome> connection::async_exchange(http::request<http::string_body> const& request,

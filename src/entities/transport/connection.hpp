@@ -46,13 +46,18 @@ private:
     SSL_SESSION* latest_{};
 };
 
+struct proxy_route;
+
 /// How to reach the server: resolved addresses plus what TLS needs.
 struct peer {
-    asio::ip::tcp::resolver::results_type endpoints{};
-    std::string host{};                  ///< for SNI and host-name verification
+    asio::ip::tcp::resolver::results_type endpoints{}; ///< the server's, or the proxy's when `proxy` is set
+    std::string host{};                  ///< the server's host: for SNI and host-name verification
     asio::ssl::context* tls{};           ///< null: plain HTTP
     tls_session_cache const* sessions{}; ///< sessions to resume, with tls
     bool verify_peer{true};
+    /// Null: direct. Else the proxy `endpoints` lead to; with `tunnel`, async_open sends CONNECT
+    /// `connect_authority` first. Not owned: it lives in the session's client_impl, which outlives its peers.
+    proxy_route const* proxy{};
 };
 
 /// What an exchange did, for the caller's decisions (reuse, replay, errors).
@@ -66,9 +71,18 @@ class connection {
 public:
     explicit connection(asio::any_io_executor executor);
 
-    /// TCP connect (TCP_NODELAY) and, for TLS, the handshake with SNI and host-name verification, all before
-    /// `deadline` (expiry: beast::error::timeout).
+    /// TCP connect (TCP_NODELAY), then through a tunnel proxy the CONNECT exchange, then for TLS the
+    /// handshake with SNI and host-name verification (of the server, end to end), all before `deadline`
+    /// (expiry: beast::error::timeout).
+    ///
+    /// CONNECT errors: error::proxy_refused when the proxy answers other than 2xx (proxy_status() tells
+    /// which); error::invalid_response when it sends bytes after its answer's head (nothing may precede the
+    /// TLS handshake); Beast's parse errors (header_limit for a head over 8 KiB, ...) for an unparsable
+    /// answer. None of them carries the proxy's credentials.
     asio::awaitable<boost::system::error_code> async_open(peer const& to, steady_time deadline);
+
+    /// The status of the proxy's answer to the last CONNECT (0: none).
+    unsigned proxy_status() const noexcept { return proxy_status_; }
 
     /// Writes `request` and reads one answer into `parser`, before `deadline`.
     asio::awaitable<exchange_outcome> async_exchange(http::request<http::string_body> const& request,
@@ -87,9 +101,12 @@ private:
     beast::tcp_stream& tcp() noexcept;
     beast::tcp_stream const& tcp() const noexcept;
 
+    asio::awaitable<boost::system::error_code> async_connect_tunnel(beast::tcp_stream& tcp, peer const& to);
+
     asio::any_io_executor executor_;
     std::variant<std::monostate, beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream_;
     beast::flat_buffer buffer_;
+    unsigned proxy_status_{};
 };
 
 } // namespace igtcloud::entities::detail
