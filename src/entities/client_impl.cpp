@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace igtcloud::entities::detail {
@@ -25,6 +26,10 @@ base_url checked_url(session_options const& o)
     }
     if (o.max_connections == 0)
         throw std::invalid_argument("session_options::max_connections must be at least 1");
+    if (o.credentials && (!o.jwt.empty() || !o.csrf_token.empty()))
+        throw std::invalid_argument("session_options: set jwt/csrf_token or a credentials provider, not both");
+    if (o.retry.max_attempts == 0)
+        throw std::invalid_argument("session_options::retry.max_attempts must be at least 1");
     return std::move(*url);
 }
 
@@ -59,9 +64,12 @@ client_impl::client_impl(asio::any_io_executor ex, session_options opts)
     : executor(std::move(ex))
     , options(std::move(opts))
     , url(checked_url(options))
+    , proxy(choose_proxy(options.proxy, url, ::getenv))
     , tls_sessions()
     , tls(url.tls ? make_tls(options.tls, tls_sessions) : nullptr)
-    , pool(executor, pool_limits{options.max_connections, options.idle_timeout})
+    , pool(executor, pool_limits{options.max_connections, options.idle_timeout}, options.on_event)
+    , tokens(std::make_shared<token_source>(options))
+    , budget(options.retry)
 {}
 
 asio::awaitable<api_result<std::shared_ptr<peer const>>> client_impl::resolve(steady_time deadline)
@@ -75,12 +83,16 @@ asio::awaitable<api_result<std::shared_ptr<peer const>>> client_impl::resolve(st
     to->tls = tls.get();
     to->sessions = tls ? &tls_sessions : nullptr;
     to->verify_peer = options.tls.verify_peer;
-    auto const service = std::to_string(url.port);
+    to->proxy = proxy ? &*proxy : nullptr;
+    // Through a proxy the socket goes to the proxy; `to->host` still names the server for TLS.
+    auto const& connect_host = proxy ? proxy->host : url.host;
+    auto const connect_port = proxy ? proxy->port : url.port;
+    auto const service = std::to_string(connect_port);
     boost::system::error_code ec;
-    auto const address = asio::ip::make_address(url.host, ec);
+    auto const address = asio::ip::make_address(connect_host, ec);
     if (!ec) {
         to->endpoints = asio::ip::tcp::resolver::results_type::create(
-            asio::ip::tcp::endpoint(address, url.port), url.host, service);
+            asio::ip::tcp::endpoint(address, connect_port), connect_host, service);
     } else {
         asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
         asio::steady_timer guard(resolver.get_executor(),
@@ -89,11 +101,14 @@ asio::awaitable<api_result<std::shared_ptr<peer const>>> client_impl::resolve(st
             if (!e) resolver.cancel();
         });
         auto [rec, results] =
-            co_await resolver.async_resolve(url.host, service, asio::as_tuple(asio::use_awaitable));
+            co_await resolver.async_resolve(connect_host, service, asio::as_tuple(asio::use_awaitable));
         guard.cancel();
         if (rec == asio::error::operation_aborted && std::chrono::steady_clock::now() >= deadline)
             co_return api_error{make_error_code(error::timeout), 0, "name resolution timed out"};
-        if (rec) co_return api_error{rec, 0, "cannot resolve " + url.host + ": " + rec.message()};
+        if (rec) {
+            char const* what = proxy ? "cannot resolve the proxy " : "cannot resolve ";
+            co_return api_error{rec, 0, what + connect_host + ": " + rec.message()};
+        }
         to->endpoints = std::move(results);
     }
     std::lock_guard lock(mutex_);

@@ -15,9 +15,12 @@
 #include <mutex>
 #include <vector>
 
+#include "entities/credentials.hpp"
 #include "entities/pool/connection_pool.hpp"
 #include "entities/request_parts.hpp"
+#include "entities/retry/retry_policy.hpp"
 #include "entities/transport/connection.hpp"
+#include "entities/transport/proxy.hpp"
 
 namespace igtcloud::entities::detail {
 
@@ -37,10 +40,13 @@ struct client_impl {
     asio::any_io_executor executor;
     session_options options;
     base_url url;
+    std::optional<proxy_route> proxy; // none: direct
     tls_session_cache tls_sessions; // before tls: the context refers to it until destroyed
     std::unique_ptr<asio::ssl::context> tls;
     connection_pool pool;
-    std::atomic<std::uint64_t> retried{0};
+    std::shared_ptr<token_source> tokens;
+    retry_budget budget;
+    std::atomic<std::uint64_t> retried{0}; ///< attempts repeated: replays, 401 refreshes, retries
 
 private:
     std::atomic<bool> shut_down_{false};

@@ -1,13 +1,17 @@
 // The pipeline's non-template core: request building and one exchange over a pooled connection.
 #include "entities/pipeline.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 
 #include <charconv>
 
 #include "entities/fields_mask.hpp"
+#include "entities/retry/retry_policy.hpp"
 
 namespace igtcloud::entities::detail {
 namespace {
@@ -30,6 +34,11 @@ std::optional<std::chrono::seconds> keep_alive_timeout(http::response<http::stri
     auto [end, ec] = std::from_chars(first, value.data() + value.size(), seconds);
     if (ec != std::errc{} || end == first || seconds < 0) return std::nullopt;
     return std::chrono::seconds(seconds);
+}
+
+asio::awaitable<bool> cancelled()
+{
+    co_return (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
 }
 
 // A transport-level failure as the caller sees it.
@@ -66,6 +75,8 @@ api_result<prepared> prepare(client_impl& impl, request_spec spec)
                               spec.user_uuid ? path : std::span<path_param const>{}, query);
     if (!built) return std::move(built.error());
 
+    if (impl.proxy && !impl.proxy->tunnel) target.insert(0, impl.proxy->absolute_prefix);
+
     auto& req = op.request;
     req.method(spec.method);
     req.target(target);
@@ -73,8 +84,12 @@ api_result<prepared> prepare(client_impl& impl, request_spec spec)
     req.set(http::field::host, impl.url.host_header);
     req.set(http::field::user_agent, impl.options.user_agent);
     req.set(http::field::accept, "application/json");
-    if (!impl.options.jwt.empty()) req.set("X-JWT", impl.options.jwt);
-    if (!impl.options.csrf_token.empty()) req.set("X-CSRF-TOKEN", impl.options.csrf_token);
+    if (impl.proxy && !impl.proxy->tunnel && !impl.proxy->authorization.empty())
+        req.set(http::field::proxy_authorization, impl.proxy->authorization);
+    if (!impl.tokens->refreshable()) { // static tokens: set once; a provider's are set per attempt
+        if (!impl.options.jwt.empty()) req.set("X-JWT", impl.options.jwt);
+        if (!impl.options.csrf_token.empty()) req.set("X-CSRF-TOKEN", impl.options.csrf_token);
+    }
     if (spec.masked && spec.options->fields) {
         auto const& mask = *spec.options->fields;
         if (auto ok = check_header_value("X-Fields", mask); !ok) return std::move(ok.error());
@@ -89,28 +104,16 @@ api_result<prepared> prepare(client_impl& impl, request_spec spec)
     return op;
 }
 
-asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op)
+asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, bool fresh)
 {
-    co_await asio::this_coro::throw_if_cancelled(false);
-    // Terminal and partial requests both abort the operation. Beast's HTTP operations honour terminal
-    // cancellation only, so both are passed down as terminal: the connection is then dropped, never pooled,
-    // which also keeps partial cancellation's promise (the session stays in a known state).
-    auto const as_terminal = [](asio::cancellation_type requested) {
-        auto const abort = asio::cancellation_type::terminal | asio::cancellation_type::partial;
-        return (requested & abort) != asio::cancellation_type::none ? asio::cancellation_type::terminal
-                                                                    : asio::cancellation_type::none;
-    };
-    co_await asio::this_coro::reset_cancellation_state(as_terminal);
-    auto cancelled = [&]() -> asio::awaitable<bool> {
-        co_return (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
-    };
     exchange_result x;
-    auto acquired = co_await impl.pool.acquire(op.deadline);
+    auto acquired = co_await impl.pool.acquire(op.deadline, fresh);
     if (!acquired) {
         x.failure = std::move(acquired.error());
         co_return x;
     }
     auto& lease = *acquired;
+    x.reused = lease.reused();
     if (lease.needs_open()) {
         auto to = co_await impl.resolve(op.deadline);
         if (!to || impl.is_shut_down()) { // no socket to close yet while resolving: look again
@@ -121,7 +124,13 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op)
             std::min(op.deadline, std::chrono::steady_clock::now() + impl.options.connect_timeout);
         if (auto ec = co_await lease.conn().async_open(**to, connect_deadline)) {
             x.failure = failure_of(impl, ec, co_await cancelled());
-            if (ec == beast::error::timeout) x.failure->message = "connecting timed out";
+            if (ec == beast::error::timeout && std::chrono::steady_clock::now() < op.deadline)
+                x.failure = api_error{asio::error::timed_out, 0, "connecting timed out"}; // time is left: retryable
+            else if (ec == beast::error::timeout)
+                x.failure->message = "connecting timed out";
+            else if (ec == error::proxy_refused)
+                x.failure->message = "the proxy refused the CONNECT tunnel with HTTP " +
+                                     std::to_string(lease.conn().proxy_status());
             co_return x; // the lease closes the connection and frees its slot
         }
         lease.opened();
@@ -129,6 +138,8 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op)
     http::response_parser<http::string_body> parser;
     parser.body_limit(impl.options.max_response_bytes);
     auto const outcome = co_await lease.conn().async_exchange(op.request, parser, op.deadline);
+    x.wrote_all = outcome.wrote_all;
+    x.received_any = outcome.received_any;
     if (outcome.ec) {
         x.failure = failure_of(impl, outcome.ec, co_await cancelled());
         co_return x;
@@ -137,8 +148,140 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op)
     lease.release(res.keep_alive() && parser.is_done(), keep_alive_timeout(res));
     x.status = res.result_int();
     if (auto it = res.find(http::field::content_type); it != res.end()) x.content_type = it->value();
+    if (auto it = res.find(http::field::retry_after); it != res.end())
+        x.retry_after = parse_retry_after(it->value(), std::chrono::system_clock::now());
     x.body = std::move(res.body());
     co_return x;
+}
+
+namespace {
+
+void emit(client_impl const& impl, event const& e) noexcept
+{
+    try {
+        impl.options.on_event(e);
+    } catch (...) { // a throwing hook must not break the operation
+    }
+}
+
+void emit_attempt(client_impl const& impl, prepared const& op, exchange_result const& x, unsigned attempt,
+                  steady_time started)
+{
+    if (!impl.options.on_event) return;
+    event e;
+    e.kind = event_kind::attempt;
+    e.operation = op.name;
+    auto const method = http::to_string(op.request.method());
+    e.method = std::string_view(method.data(), method.size());
+    auto const target = op.request.target();
+    e.target = std::string_view(target.data(), target.size());
+    e.status = x.status;
+    if (x.failure)
+        e.error = x.failure->code;
+    else if (x.status >= 400 && x.status < 600)
+        e.error = boost::system::error_code(static_cast<int>(x.status), http_category());
+    e.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    e.attempt = attempt;
+    e.reused_connection = x.reused;
+    emit(impl, e);
+}
+
+// Puts the provider's tokens into the request when they are not there yet.
+void apply_tokens(prepared& op, tokens_ref const& t)
+{
+    if (op.tokens_generation == t.generation && t.generation != 0) return;
+    op.tokens_generation = t.generation;
+    auto set = [&](char const* name, std::string const& value) {
+        if (value.empty())
+            op.request.erase(name);
+        else
+            op.request.set(name, value);
+    };
+    set("X-JWT", t.tokens->jwt);
+    set("X-CSRF-TOKEN", t.tokens->csrf_token);
+}
+
+// The server closed a kept-alive connection just as it was reused: the answer never started, and the
+// server cannot have acted on the request (not all of it was written) or acting twice is harmless.
+bool met_closed_connection(exchange_result const& x, bool safe_to_repeat)
+{
+    return x.failure && x.reused && !x.received_any && (!x.wrote_all || safe_to_repeat) &&
+           is_retryable_failure(x.failure->code);
+}
+
+bool may_retry(exchange_result const& x)
+{
+    if (!x.failure) return is_retryable_status(x.status);
+    return x.failure->code == asio::error::timed_out || is_retryable_failure(x.failure->code);
+}
+
+} // namespace
+
+asio::awaitable<exchange_result> run_attempts(client_impl& impl, prepared& op)
+{
+    co_await asio::this_coro::throw_if_cancelled(false);
+    // Terminal and partial requests both abort the operation. Beast's HTTP operations honour terminal
+    // cancellation only, so both are passed down as terminal: the connection is then dropped, never pooled,
+    // which also keeps partial cancellation's promise (the session stays in a known state). Set once for the
+    // whole operation: a new state would forget a request that arrived between two attempts.
+    auto const as_terminal = [](asio::cancellation_type requested) {
+        auto const abort = asio::cancellation_type::terminal | asio::cancellation_type::partial;
+        return (requested & abort) != asio::cancellation_type::none ? asio::cancellation_type::terminal
+                                                                    : asio::cancellation_type::none;
+    };
+    co_await asio::this_coro::reset_cancellation_state(as_terminal);
+
+    auto const& policy = impl.options.retry;
+    impl.budget.record_request();
+    bool replayed = false, refreshed = false, fresh = false;
+    unsigned retries = 0;
+    std::optional<std::uint64_t> rejected;
+    for (unsigned attempt = 1;; ++attempt) {
+        auto const started = std::chrono::steady_clock::now();
+        if (attempt > 1 && co_await cancelled()) {
+            exchange_result x;
+            x.failure = failure_of(impl, asio::error::operation_aborted, true);
+            co_return x;
+        }
+        if (impl.tokens->refreshable()) {
+            auto tokens = co_await impl.tokens->get(op.deadline, rejected);
+            if (!tokens) {
+                exchange_result x;
+                x.failure = std::move(tokens.error());
+                co_return x;
+            }
+            apply_tokens(op, *tokens);
+        }
+        auto x = co_await run_exchange(impl, op, std::exchange(fresh, false));
+        emit_attempt(impl, op, x, attempt, started);
+
+        if (!replayed && met_closed_connection(x, op.safe_to_repeat)) {
+            replayed = fresh = true; // outside the retry budget: nothing reached the server's logic
+            impl.retried.fetch_add(1, std::memory_order_relaxed);
+            continue;
+        }
+        if (!x.failure && x.status == 401 && impl.tokens->refreshable() && !refreshed) {
+            refreshed = true;
+            rejected = op.tokens_generation;
+            impl.retried.fetch_add(1, std::memory_order_relaxed);
+            continue;
+        }
+        if (!op.safe_to_repeat || retries + 1 >= policy.max_attempts || !may_retry(x)) co_return x;
+        auto const delay = retry_delay(policy, retries + 1, random_jitter(), x.retry_after);
+        if (!delay) co_return x; // the server asks for a longer wait than max_retry_after
+        if (std::chrono::steady_clock::now() + *delay >= op.deadline) co_return x;
+        if (!impl.budget.try_spend()) co_return x;
+        ++retries;
+        impl.retried.fetch_add(1, std::memory_order_relaxed);
+        if (delay->count() > 0) {
+            asio::steady_timer timer(co_await asio::this_coro::executor, *delay);
+            auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+            if (ec || impl.is_shut_down()) {
+                x.failure = failure_of(impl, asio::error::operation_aborted, true);
+                co_return x;
+            }
+        }
+    }
 }
 
 } // namespace igtcloud::entities::detail

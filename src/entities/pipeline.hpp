@@ -6,6 +6,14 @@
 //   prepare        validates and builds the HTTP request once: target, headers, body (non-template)
 //   launch<T>      posts early errors, else co_spawns the operation on its own strand with the handler's
 //                  cancellation slot, completing on the handler's associated executor
+//   run_attempts   the attempt loop (non-template):
+//                    tokens (credentials provider) -> run_exchange -> attempt event -> decide:
+//                    replay once on a fresh connection  (a reused connection failed before any answer byte,
+//                                                        and the request was not fully written or is safe)
+//                    repeat once with refreshed tokens  (401 with a credentials provider)
+//                    retry after a backoff               (safe operation, transport failure or 429/502/503/504,
+//                                                        attempts left, budget left, deadline allows)
+//                    else: this attempt's result is the operation's
 //   run_exchange   pool lease -> resolve/connect/TLS -> write/read -> release       (non-template)
 //   finish<T>      success status -> decode the body into T; else error_from_answer (template, thin)
 
@@ -45,6 +53,7 @@ struct prepared {
     steady_time deadline{};
     std::string_view name{};
     bool safe_to_repeat{};
+    std::uint64_t tokens_generation{}; ///< the generation of the tokens in `request` (0: static tokens)
 };
 
 /// The transport's result: a complete answer, or the error that prevented one.
@@ -53,10 +62,18 @@ struct exchange_result {
     unsigned status{};
     std::string content_type{};
     std::string body{};
+    std::optional<std::chrono::milliseconds> retry_after{}; ///< the answer's valid Retry-After
+    bool reused{};       ///< the attempt ran on a connection that carried an earlier request
+    bool wrote_all{};    ///< the whole request was written (so the server may have acted on it)
+    bool received_any{}; ///< some of the answer arrived
 };
 
 IGTCLOUD_ENTITIES_DECL api_result<prepared> prepare(client_impl& impl, request_spec spec);
-IGTCLOUD_ENTITIES_DECL asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op);
+/// One attempt; `fresh` asks the pool for a new connection (replays).
+IGTCLOUD_ENTITIES_DECL asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op,
+                                                                     bool fresh = false);
+/// Every attempt of an operation; its result is the last attempt's.
+IGTCLOUD_ENTITIES_DECL asio::awaitable<exchange_result> run_attempts(client_impl& impl, prepared& op);
 
 template <class T>
 struct is_created : std::false_type {};
@@ -97,7 +114,7 @@ asio::awaitable<api_result<T>> run(std::shared_ptr<client_impl> impl, prepared o
         client_impl& impl;
         ~in_flight_guard() { impl.operation_finished(); }
     } guard{*impl};
-    auto x = co_await run_exchange(*impl, op);
+    auto x = co_await run_attempts(*impl, op);
     co_return finish<T>(std::move(x), success);
 }
 

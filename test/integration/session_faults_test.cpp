@@ -56,6 +56,7 @@ after_fault fault_then_success(reply const& first, std::size_t max_response_byte
     asio::io_context ioc;
     auto opts = options_for(server.base_url());
     opts.max_response_bytes = max_response_bytes;
+    opts.retry.max_attempts = 1; // how one faulty answer is reported; retries are session_resilience's
     entities::session s{ioc.get_executor(), opts};
     auto users = s.users();
     users.async_get_me(into(out.faulty));

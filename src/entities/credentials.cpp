@@ -1,0 +1,122 @@
+// Tokens for attempts: static ones, or one provider call at a time with every waiter parked on a timer.
+#include "entities/credentials.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "entities/request_parts.hpp"
+
+namespace igtcloud::entities::detail {
+namespace {
+
+api_error provider_error(std::string message)
+{
+    return api_error{make_error_code(error::invalid_argument), 0, std::move(message)};
+}
+
+// Refuses values that would break the header block; the message names the header, never the value.
+api_result<void> check_tokens(access_tokens const& t)
+{
+    if (auto ok = check_header_value("X-JWT", t.jwt); !ok) return ok;
+    return check_header_value("X-CSRF-TOKEN", t.csrf_token);
+}
+
+} // namespace
+
+token_source::token_source(session_options const& options) : provider_(options.credentials)
+{
+    if (!provider_)
+        static_.tokens = std::make_shared<access_tokens const>(access_tokens{options.jwt, options.csrf_token});
+}
+
+std::uint64_t token_source::calls() const
+{
+    std::lock_guard lock(mutex_);
+    return calls_;
+}
+
+std::optional<credentials_reason> token_source::begin_call_locked()
+{
+    if (calling_) return std::nullopt;
+    calling_ = true;
+    ++calls_;
+    return current_.tokens ? credentials_reason::refresh : credentials_reason::initial;
+}
+
+void token_source::run_provider(credentials_reason reason)
+{
+    // Completes the call exactly once: through the handler, or on the handler's destruction uncalled.
+    struct call {
+        std::shared_ptr<token_source> self;
+        call(call&& other) noexcept : self(std::move(other.self)) {}
+        explicit call(std::shared_ptr<token_source> s) : self(std::move(s)) {}
+        ~call()
+        {
+            if (self) self->complete(provider_error("the credentials provider dropped its handler"));
+        }
+        void operator()(api_result<access_tokens> r) { std::exchange(self, nullptr)->complete(std::move(r)); }
+    };
+    try {
+        provider_(reason, credentials_handler(call{shared_from_this()}));
+    } catch (...) {
+        // The handler, destroyed uncalled while unwinding, failed the call already.
+    }
+}
+
+void token_source::complete(api_result<access_tokens> result)
+{
+    std::optional<api_error> failure;
+    if (!result)
+        failure = std::move(result.error());
+    else if (auto ok = check_tokens(*result); !ok)
+        failure = provider_error("the credentials provider returned an unusable token: " + ok.error().message);
+    std::lock_guard lock(mutex_);
+    if (!calling_) return; // a second completion of one call: ignored
+    calling_ = false;
+    if (!failure) {
+        current_.tokens = std::make_shared<access_tokens const>(std::move(*result));
+        ++current_.generation;
+    }
+    for (auto& [id, w] : waiters_) {
+        if (w->woken) continue;
+        w->woken = true;
+        w->failure = failure;
+        asio::post(w->executor, [timer = w->timer] { timer->cancel(); });
+    }
+}
+
+asio::awaitable<api_result<tokens_ref>> token_source::get(std::chrono::steady_clock::time_point deadline,
+                                                          std::optional<std::uint64_t> rejected)
+{
+    if (!provider_) co_return static_;
+    auto const executor = co_await asio::this_coro::executor;
+    for (;;) {
+        std::unique_lock lock(mutex_);
+        if (current_.tokens && current_.generation != rejected) co_return current_;
+        auto const reason = begin_call_locked();
+        auto const id = ++next_waiter_;
+        waiter w{std::make_shared<asio::steady_timer>(executor, deadline), executor};
+        waiters_.emplace(id, &w);
+        lock.unlock();
+        if (reason) run_provider(*reason);
+
+        co_await w.timer->async_wait(asio::as_tuple(asio::use_awaitable)); // woken, expired or cancelled
+        auto const cancelled =
+            (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+        lock.lock();
+        waiters_.erase(id);
+        bool const woken = w.woken;
+        lock.unlock();
+        if (cancelled) co_return api_error{asio::error::operation_aborted, 0, "operation cancelled"};
+        if (!woken)
+            co_return api_error{make_error_code(error::timeout), 0,
+                                "the credentials provider did not answer before the deadline"};
+        if (w.failure) co_return std::move(*w.failure);
+        // New tokens are in place: look again (a refresh may already have been rejected meanwhile).
+        rejected.reset();
+    }
+}
+
+} // namespace igtcloud::entities::detail
