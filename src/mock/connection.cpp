@@ -29,6 +29,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include <openssl/ssl.h>
+
 namespace igtcloud::mock::detail {
 namespace {
 
@@ -225,8 +227,21 @@ private:
 
     void on_handshake(error_code ec)
     {
-        if (ec) return shut();
+        if (ec || closed_) return refuse_handshake();
+        if constexpr (is_tls) state_->count_handshake(::SSL_session_reused(stream_.native_handle()) == 1);
         read_request();
+    }
+
+    /// After a failed handshake (e.g. no or an untrusted client certificate) OpenSSL has sent its alert;
+    /// a FIN and a drain instead of an abrupt close, so that the unread rest of the client's flight does
+    /// not turn into a reset that could overtake the alert.
+    void refuse_handshake()
+    {
+        if (closed_) return;
+        arm(linger());
+        error_code ignored;
+        socket().shutdown(tcp::socket::shutdown_send, ignored);
+        drain();
     }
 
     void read_request()

@@ -66,8 +66,9 @@ private:
 /// session, so a session can finish its last handler after the server object is gone.
 class server_state {
 public:
-    /// Builds the service (seeded users) and, when both TLS files are set, the TLS context (TLS 1.2+).
-    /// Throws boost::system::system_error when a TLS file cannot be loaded.
+    /// Builds the service (seeded users) and, when both TLS files are set, the TLS context (TLS 1.2+,
+    /// resumable sessions, client certificates required when options::tls_client_ca_file is set).
+    /// Throws boost::system::system_error when a TLS file cannot be loaded, or a client CA comes without TLS.
     explicit server_state(options opts);
 
     options const& opts() const noexcept { return opts_; }
@@ -89,6 +90,12 @@ public:
     bool closing() const noexcept { return closing_.load(std::memory_order_acquire); }
 
     void count_accepted() noexcept { accepted_.fetch_add(1, std::memory_order_relaxed); }
+    /// Counts one completed TLS handshake, and whether it resumed a session.
+    void count_handshake(bool resumed) noexcept
+    {
+        handshakes_.fetch_add(1, std::memory_order_relaxed);
+        if (resumed) resumed_.fetch_add(1, std::memory_order_relaxed);
+    }
     /// Counts one answer written (or about to be written) under its route name (a static string).
     void count_answer(char const* route) noexcept;
     mock::stats stats() const;
@@ -107,6 +114,8 @@ private:
     std::atomic<std::uint64_t> accepted_{0};
     std::atomic<std::uint64_t> open_{0};
     std::atomic<std::uint64_t> served_{0};
+    std::atomic<std::uint64_t> handshakes_{0};
+    std::atomic<std::uint64_t> resumed_{0};
     route_counters routes_;
 };
 

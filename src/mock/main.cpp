@@ -51,6 +51,10 @@ void declare_flags(CLI::App& app, mock::options& opts, flags& raw)
                     ->check(CLI::ExistingFile);
     cert->needs(key);
     key->needs(cert);
+    app.add_option("--tls-client-ca", opts.tls_client_ca_file,
+                   "PEM CA file: require client certificates signed by it (needs --tls-cert)")
+        ->check(CLI::ExistingFile)
+        ->needs(cert);
     app.add_option("--token", raw.tokens,
                    "TOKEN=LOGIN_ID (repeatable): an accepted X-JWT/X-CSRF-TOKEN and its user "
                    "(default: mock-token=admin@example.org)");

@@ -21,6 +21,7 @@
 
 #include "mock/connection.hpp"
 #include "mock/random.hpp"
+#include <openssl/ssl.h>
 
 namespace igtcloud::mock {
 namespace detail {
@@ -29,18 +30,46 @@ namespace {
 namespace asio = boost::asio;
 namespace ssl = asio::ssl;
 
+/// Throws boost::system::system_error(invalid_argument) with `what`.
+[[noreturn]] void refuse(char const* what)
+{
+    throw boost::system::system_error(make_error_code(boost::system::errc::invalid_argument), what);
+}
+
+/// Asks every client for a certificate signed by a CA of `ca_file` and fails the handshake without one.
+void require_client_certificates(ssl::context& ctx, std::string const& ca_file)
+{
+    ctx.load_verify_file(ca_file);
+    // The CertificateRequest names the acceptable CAs, so a client with several certificates picks the right
+    // one.
+    if (STACK_OF(X509_NAME)* names = ::SSL_load_client_CA_file(ca_file.c_str()))
+        ::SSL_CTX_set_client_CA_list(ctx.native_handle(), names);
+    ctx.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+}
+
 /// A TLS 1.2+ server context from PEM files; throws boost::system::system_error on a bad file.
+/// Sessions can be resumed: the server-side session cache (TLS 1.2 session ids) and stateless TLS 1.3
+/// tickets are on, and the session id context is set, without which OpenSSL refuses to resume a session
+/// whose client certificate was verified.
 std::unique_ptr<ssl::context> make_tls_context(options const& opts)
 {
-    if (opts.tls_cert_file.empty() && opts.tls_key_file.empty()) return nullptr;
+    if (opts.tls_cert_file.empty() && opts.tls_key_file.empty()) {
+        if (!opts.tls_client_ca_file.empty())
+            refuse("igtcloud::mock: a client CA file needs TLS (a certificate and a key file)");
+        return nullptr;
+    }
     if (opts.tls_cert_file.empty() || opts.tls_key_file.empty())
-        throw boost::system::system_error(make_error_code(boost::system::errc::invalid_argument),
-                                          "igtcloud::mock: TLS needs both a certificate and a key file");
+        refuse("igtcloud::mock: TLS needs both a certificate and a key file");
     auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
     ctx->use_certificate_chain_file(opts.tls_cert_file);
     ctx->use_private_key_file(opts.tls_key_file, ssl::context::pem);
+    if (!opts.tls_client_ca_file.empty()) require_client_certificates(*ctx, opts.tls_client_ca_file);
+    static constexpr unsigned char session_id_context[] = "igtcloud-mock";
+    ::SSL_CTX_set_session_id_context(ctx->native_handle(), session_id_context, sizeof session_id_context - 1);
+    SSL_CTX_set_session_cache_mode(ctx->native_handle(), SSL_SESS_CACHE_SERVER);
+    SSL_CTX_clear_options(ctx->native_handle(), SSL_OP_NO_TICKET);
     return ctx;
 }
 
@@ -142,6 +171,8 @@ mock::stats server_state::stats() const
     return mock::stats{.connections_accepted = accepted_.load(std::memory_order_relaxed),
                        .connections_open = open_.load(std::memory_order_relaxed),
                        .requests_served = served_.load(std::memory_order_relaxed),
+                       .tls_handshakes = handshakes_.load(std::memory_order_relaxed),
+                       .tls_resumed = resumed_.load(std::memory_order_relaxed),
                        .requests_by_route = routes_.snapshot()};
 }
 

@@ -1,13 +1,22 @@
-// The mock server over https, with certificates generated at test time.
+// The mock server over https, with certificates generated at test time: server certificates, required client
+// certificates (library and binary), and the handshake counters.
+#include <igtcloud/entities.hpp>
 #include <igtcloud/mock/server.hpp>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/system/system_error.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <csignal>
+#include <cstdio>
 #include <string>
+#include <vector>
 
 #include "support/raw_client.hpp"
+#include "support/session_kit.hpp"
 #include "support/tls_certs.hpp"
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace {
 
@@ -33,6 +42,66 @@ request get_me()
 {
     return request{.target = "/data/users/me", .headers = {{"X-JWT", "mock-token"}}};
 }
+
+/// True when a client (raw_client has no certificate) cannot get an answer: refused in the handshake
+/// (TLS 1.2) or by an alert on its first read (TLS 1.3).
+bool refused_without_certificate(std::uint16_t port)
+{
+    try {
+        raw_client c{port, verifying()};
+        c.send(get_me());
+        return false;
+    } catch (boost::system::system_error const&) {
+        return true;
+    }
+}
+
+/// igtcloud-mock-server started with `args`; killed at the end if still running.
+class server_process {
+public:
+    explicit server_process(std::vector<std::string> args)
+    {
+        int fds[2];
+        BOOST_TEST_REQUIRE(::pipe(fds) == 0);
+        pid_ = ::fork();
+        BOOST_TEST_REQUIRE(pid_ >= 0);
+        if (pid_ == 0) {
+            ::dup2(fds[1], STDOUT_FILENO);
+            ::close(fds[0]);
+            ::close(fds[1]);
+            std::vector<char*> argv{const_cast<char*>(IGTCLOUD_MOCK_SERVER_BINARY)};
+            for (auto& a : args)
+                argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
+            ::_exit(127);
+        }
+        ::close(fds[1]);
+        out_ = ::fdopen(fds[0], "r");
+    }
+    ~server_process()
+    {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        if (out_ != nullptr) ::fclose(out_);
+    }
+    server_process(server_process const&) = delete;
+    server_process& operator=(server_process const&) = delete;
+
+    /// The port of the first stdout line, `listening on 127.0.0.1:PORT`.
+    std::uint16_t port()
+    {
+        char buffer[256] = {};
+        std::string const line = ::fgets(buffer, sizeof buffer, out_) != nullptr ? buffer : "";
+        std::string const prefix = "listening on 127.0.0.1:";
+        BOOST_TEST_REQUIRE(line.starts_with(prefix), line);
+        return static_cast<std::uint16_t>(std::stoi(line.substr(prefix.size())));
+    }
+
+private:
+    pid_t pid_{-1};
+    FILE* out_{};
+};
 
 } // namespace
 
@@ -73,6 +142,61 @@ BOOST_AUTO_TEST_CASE(closes_tls_connections_on_stop)
     BOOST_TEST(c.send(get_me()).status == 200u);
     srv.stop();
     BOOST_TEST(c.closed_by_peer());
+}
+
+BOOST_AUTO_TEST_CASE(counts_full_handshakes_on_clients_without_session_to_resume)
+{
+    mock::server srv{tls_options()};
+    BOOST_TEST(srv.stats().tls_handshakes == 0u);
+    for (int i = 0; i < 2; ++i) {
+        raw_client c{srv.port(), verifying()};
+        BOOST_TEST(c.send(get_me()).status == 200u);
+    }
+    BOOST_TEST(srv.stats().tls_handshakes == 2u);
+    BOOST_TEST(srv.stats().tls_resumed == 0u); // raw_client never offers a session
+    BOOST_CHECK_THROW(raw_client(srv.port(), client_options{.tls = true}), boost::system::system_error);
+    BOOST_TEST(srv.stats().tls_handshakes == 2u); // failed handshakes are not counted
+}
+
+BOOST_AUTO_TEST_CASE(refuses_client_without_certificate_on_client_ca)
+{
+    auto opts = tls_options();
+    opts.tls_client_ca_file = test_certificates().ca_cert.string();
+    mock::server srv{opts};
+    BOOST_TEST(refused_without_certificate(srv.port()));
+    BOOST_TEST(srv.stats().requests_served == 0u);
+    BOOST_TEST(srv.stats().tls_handshakes == 0u);
+    BOOST_TEST(srv.stats().connections_accepted == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_client_ca_without_tls)
+{
+    BOOST_CHECK_THROW(mock::server{mock::options{.tls_client_ca_file = test_certificates().ca_cert.string()}},
+                      boost::system::system_error);
+    auto missing = tls_options();
+    missing.tls_client_ca_file = (test_certificates().dir / "no-such-ca.pem").string();
+    BOOST_CHECK_THROW(mock::server{missing}, boost::system::system_error);
+}
+
+BOOST_AUTO_TEST_CASE(binary_refuses_client_without_certificate_on_tls_client_ca)
+{
+    auto const& files = test_certificates();
+    server_process with_ca({"--port", "0", "--tls-cert", files.server_cert.string(), "--tls-key",
+                            files.server_key.string(), "--tls-client-ca", files.ca_cert.string()});
+    auto const port = with_ca.port();
+    BOOST_TEST(refused_without_certificate(port));
+    // A client presenting a certificate signed by that CA is served.
+    boost::asio::io_context ioc;
+    auto o = igtcloud::test::kit::options_for("https://localhost:" + std::to_string(port) + "/data");
+    o.tls = {.ca_file = files.ca_cert.string(),
+             .client_cert_file = files.client_cert.string(),
+             .client_key_file = files.client_key.string()};
+    igtcloud::entities::session s{ioc.get_executor(), o};
+    igtcloud::test::kit::outcome<igtcloud::entities::user_info> me;
+    s.users().async_get_me(igtcloud::test::kit::into(me));
+    BOOST_TEST_REQUIRE(igtcloud::test::kit::run_until(ioc, [&] { return me.done(); }));
+    BOOST_TEST_REQUIRE(me.ok(), me.error().to_string());
+    BOOST_TEST(me.result->value().login_id.value_or("") == "admin@example.org");
 }
 
 BOOST_AUTO_TEST_CASE(refuses_to_start_on_bad_tls_files)

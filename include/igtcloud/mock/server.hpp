@@ -26,6 +26,10 @@ struct options {
     unsigned threads{1};         ///< --threads: I/O threads when the server runs its own
     std::string tls_cert_file{}; ///< --tls-cert: PEM certificate (chain); with the key: https
     std::string tls_key_file{};  ///< --tls-key: PEM private key
+    /// --tls-client-ca: PEM file of the CA(s) that sign client certificates. When set (TLS must be on), every
+    /// client must present a certificate that verifies against it, or its handshake fails; none: no client
+    /// certificate is asked for.
+    std::string tls_client_ca_file{};
     std::vector<std::pair<std::string, std::string>>
         tokens{};                         ///< --token TOKEN=LOGIN_ID; none: mock-token
                                           ///< -> admin@example.org. A token's user is created if missing.
@@ -47,11 +51,15 @@ struct stats {
     std::uint64_t connections_accepted{};
     std::uint64_t connections_open{};
     std::uint64_t requests_served{};
+    std::uint64_t tls_handshakes{}; ///< TLS handshakes completed (failed ones not counted)
+    std::uint64_t tls_resumed{};    ///< of tls_handshakes, those that resumed an earlier TLS session
     std::map<std::string, std::uint64_t> requests_by_route{};
 };
 
 /// The mock server: listens on 127.0.0.1 as soon as it is constructed (the constructor throws
-/// boost::system::system_error when it cannot bind, or when the TLS files cannot be loaded).
+/// boost::system::system_error when it cannot bind, when the TLS files cannot be loaded, or when
+/// tls_client_ca_file is set without TLS). With TLS, sessions can be resumed (TLS 1.2 session ids and
+/// TLS 1.3 tickets), client certificates or not.
 /// Thread safety: every member may be called from any thread.
 class IGTCLOUD_MOCK_DECL server {
 public:
