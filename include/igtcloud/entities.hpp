@@ -7,5 +7,6 @@
 #include <igtcloud/entities/error.hpp>
 #include <igtcloud/entities/models.hpp>
 #include <igtcloud/entities/options.hpp>
+#include <igtcloud/entities/provision.hpp>
 #include <igtcloud/entities/session.hpp>
 #include <igtcloud/entities/users_api.hpp>

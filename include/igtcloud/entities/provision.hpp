@@ -1,0 +1,223 @@
+#pragma once
+
+// Batch provisioning: create many users with bounded concurrency (DESIGN.md §3).
+//
+//   source --next()--> provision_item {line, user | bad-row error}     one at a time: memory O(concurrency)
+//     `concurrency` workers on one strand: take an item, async_post_users (the session's retries apply)
+//       201 -> created   200 -> existing   error / bad row -> failed       on_item(result), exactly once each
+//     every progress_interval: on_progress(progress)
+//   end of source, or cancellation (no new item starts; the rest of the source is drained and reported as
+//   not_attempted) -> provision_summary through the completion token
+//
+// Sources: any callable returning std::optional<provision_item> or std::optional<user_create> (nullopt: end),
+// a range of user_create (copied item by item, so it must outlive the operation), or the readers below.
+
+#include <igtcloud/entities/config.hpp>
+#include <igtcloud/entities/error.hpp>
+#include <igtcloud/entities/models.hpp>
+#include <igtcloud/entities/options.hpp>
+#include <igtcloud/entities/session.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/deferred.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <type_traits>
+
+namespace igtcloud::entities {
+
+/// One input item: the user to create, or why the input could not give one (a bad row).
+struct provision_item {
+    std::size_t line{}; ///< the input line (1-based) of a file reader; else the item's position (1-based)
+    api_result<user_create> user{user_create{}}; ///< a bad row: error::invalid_argument naming the problem
+};
+
+/// How an item ended.
+enum class provision_outcome : std::uint8_t {
+    created,       ///< 201: a new user
+    existing,      ///< 200: a user with that loginId existed (onboarded)
+    failed,        ///< a bad row, or the operation's error
+    not_attempted, ///< the run was cancelled before the item started
+};
+
+/// Name of an outcome: "created", "existing", "failed", "not_attempted".
+IGTCLOUD_ENTITIES_DECL char const* to_string(provision_outcome o) noexcept;
+
+/// The end of one item, reported once through provision_options::on_item.
+struct provision_result {
+    std::size_t index{};           ///< 0-based position in the source
+    std::size_t line{};            ///< provision_item::line
+    std::string login_id{};        ///< the item's loginId ("" for a row without one)
+    provision_outcome outcome{};   ///< created, existing, failed or not_attempted
+    std::optional<user_info> user{};   ///< created / existing: the server's user
+    std::optional<api_error> error{};  ///< failed: why
+};
+
+/// Figures at one instant.
+struct provision_progress {
+    std::size_t started{}; ///< items taken from the source
+    std::size_t done{};    ///< items ended (created + existing + failed)
+    std::size_t created{};
+    std::size_t existing{};
+    std::size_t failed{};
+    std::optional<std::size_t> total{}; ///< provision_options::expected_total, when the caller knows it
+    std::chrono::duration<double> elapsed{};
+};
+
+/// The end of a run.
+struct provision_summary {
+    std::size_t created{};
+    std::size_t existing{};
+    std::size_t failed{};
+    std::size_t not_attempted{}; ///< items left when the run was cancelled
+    bool cancelled{};
+    std::chrono::duration<double> elapsed{};
+    double items_per_second{}; ///< (created + existing + failed) / elapsed
+    std::size_t total() const noexcept { return created + existing + failed + not_attempted; }
+};
+
+struct provision_options {
+    std::size_t concurrency{32};          ///< [32] operations in flight; 0 is taken as 1
+    request_options request{};            ///< per-operation options (X-Fields mask, timeout)
+    std::optional<std::size_t> expected_total{}; ///< for progress (e.g. a file's line count); not enforced
+    /// Each item's end, exactly once per item, in completion order. Called on the run's strand, never
+    /// concurrently; keep it short (it delays the next item).
+    std::function<void(provision_result const&)> on_item{};
+    /// Progress, at most every `progress_interval` and once at the end.
+    std::function<void(provision_progress const&)> on_progress{};
+    std::chrono::milliseconds progress_interval{200};
+};
+
+/// The type-erased source the pipeline reads: next item, or nullopt at the end.
+using provision_source = std::function<std::optional<provision_item>()>;
+
+/// Reads users from CSV (RFC 4180) with a header row naming the columns
+/// `loginId,email,name,familyName,mobile` in any order (names case-sensitive and untrimmed; other columns
+/// ignored; `loginId` and `email` required). Fields are separated by commas and optionally double-quoted
+/// (`""` is a quote inside quotes); a quoted field may hold commas and line breaks. Rows end with CR LF or LF
+/// (a CR not followed by LF is data); the last row needs no line end. A UTF-8 byte order mark at the start is
+/// skipped; empty lines are skipped. A row with fewer cells than the header has empty cells for the rest,
+/// surplus cells are ignored; an empty cell (nothing, or `""`) is nullopt. Cells are not trimmed.
+///
+/// Each call returns the next row as an item whose `line` is the row's first physical line (1-based, the
+/// header and empty lines counted), or nullopt at the end, then nullopt on every later call. An empty input
+/// (or a header alone) ends at once. Bad rows become failed items with error::invalid_argument and a message
+/// "line N: <problem>", and the next call goes on with the next row. Problems: "missing loginId", "missing
+/// email", "missing loginId and email" (absent or empty cells); "quote inside unquoted field K", "text after
+/// the closing quote of field K" (the row then ends with that physical line), "unterminated quoted field K";
+/// "row longer than <max_row_bytes> bytes" (raw bytes, line ends excluded; the rest of the row is read past,
+/// not kept). A read error (the stream's badbit, or a stream already failed before the first read, such as a
+/// file that did not open) gives one failed item with errc::io_error, "line N: read error", then the end.
+///
+/// A header without loginId or email, with a column named twice, with broken quoting or over max_row_bytes
+/// makes the first call, and every later one, throw std::invalid_argument ("CSV header (line 1): missing
+/// column email"). Memory: one row (at most max_row_bytes) plus a 64 KiB buffer. Reads what the stream has
+/// buffered and blocks only when it has nothing, so a pipe is read as it comes (with std::cin, call
+/// std::ios::sync_with_stdio(false) first: a synchronised std::cin has no buffer and is read byte by byte,
+/// some 20 times slower). The stream must outlive the reader. Not thread-safe (one reader, one consumer).
+class IGTCLOUD_ENTITIES_DECL csv_user_reader {
+public:
+    explicit csv_user_reader(std::istream& in, std::size_t max_row_bytes = 1u << 20);
+    ~csv_user_reader();
+    csv_user_reader(csv_user_reader&&) noexcept;
+    csv_user_reader& operator=(csv_user_reader&&) noexcept;
+    std::optional<provision_item> operator()();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+/// Reads users from JSON Lines: one `user_create` object per line with the API's member names (`loginId`,
+/// `email`, `name`, `familyName`, `mobile`; unknown members ignored, `null` as absent). Lines end with LF or
+/// CR LF; a UTF-8 byte order mark at the start and blank lines (only spaces, tabs, CRs) are skipped.
+///
+/// Each call returns the next user as an item whose `line` is its line (1-based), or nullopt at the end, then
+/// nullopt on every later call; an empty input ends at once. A bad line becomes a failed item with
+/// error::invalid_argument and a message "line N: <problem>", and the next call goes on with the next line.
+/// Problems: "malformed JSON: <parser's reason>"; a model mismatch as the decoder names it, with the JSON
+/// path ("loginId: expected a string, got a number", "JSON document: expected an object, got an array");
+/// "missing loginId", "missing email", "missing loginId and email" (absent, null or ""); "line longer than
+/// <max_line_bytes> bytes" (line end excluded; the line is read past, not kept). A read error (the stream's
+/// badbit, or a stream already failed before the first read) gives one failed item with errc::io_error, "line
+/// N: read error", then the end. Memory: one line plus a 64 KiB buffer. Reads a pipe as it comes, and
+/// std::cin as csv_user_reader does. The stream must outlive the reader. Not thread-safe.
+class IGTCLOUD_ENTITIES_DECL jsonl_user_reader {
+public:
+    explicit jsonl_user_reader(std::istream& in, std::size_t max_line_bytes = 1u << 20);
+    ~jsonl_user_reader();
+    jsonl_user_reader(jsonl_user_reader&&) noexcept;
+    jsonl_user_reader& operator=(jsonl_user_reader&&) noexcept;
+    std::optional<provision_item> operator()();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+namespace detail {
+
+IGTCLOUD_ENTITIES_DECL void start_provision(session& s, provision_source source, provision_options options,
+                                            boost::asio::any_completion_handler<void(provision_summary)> handler);
+
+/// Any accepted source as a provision_source.
+template <class Source>
+provision_source to_source(Source&& source)
+{
+    using S = std::remove_cvref_t<Source>;
+    if constexpr (std::is_invocable_r_v<std::optional<provision_item>, S&>) {
+        return provision_source(std::forward<Source>(source));
+    } else if constexpr (std::is_invocable_r_v<std::optional<user_create>, S&>) {
+        return [f = S(std::forward<Source>(source)), n = std::size_t{0}]() mutable -> std::optional<provision_item> {
+            auto u = f();
+            if (!u) return std::nullopt;
+            return provision_item{++n, std::move(*u)};
+        };
+    } else {
+        static_assert(std::ranges::input_range<S> &&
+                          std::is_convertible_v<std::ranges::range_reference_t<S>, user_create const&>,
+                      "a provisioning source is a callable returning std::optional<provision_item> or "
+                      "std::optional<user_create>, or a range of user_create");
+        // An lvalue range is read in place (it must outlive the operation); an rvalue one is kept alive here.
+        auto held = [&] {
+            if constexpr (std::is_lvalue_reference_v<Source>)
+                return std::shared_ptr<std::remove_reference_t<Source>>(std::shared_ptr<void>{}, std::addressof(source));
+            else
+                return std::make_shared<S>(std::move(source));
+        }();
+        return [held, it = std::ranges::begin(*held), n = std::size_t{0}]() mutable -> std::optional<provision_item> {
+            if (it == std::ranges::end(*held)) return std::nullopt;
+            return provision_item{++n, user_create(*it++)};
+        };
+    }
+}
+
+} // namespace detail
+
+/// Creates the users `source` yields on `s`, at most `options.concurrency` at a time. Completion signature
+/// `void(provision_summary)`. Cancellation through the token's slot: no new item starts; with terminal
+/// cancellation the items in flight are cancelled too (they end failed with operation_aborted: they may or may
+/// not have reached the server), with partial or total cancellation they finish. Items never started are
+/// reported as not_attempted. The session must outlive the operation. The provisioner never drops an item and
+/// never sends one twice itself (the session's retry policy may repeat a POST /users, which is idempotent).
+template <class Source, boost::asio::completion_token_for<void(provision_summary)> Token = boost::asio::deferred_t>
+auto async_provision_users(session& s, Source&& source, provision_options options, Token&& token = {})
+{
+    return boost::asio::async_initiate<Token, void(provision_summary)>(
+        [&s](auto handler, provision_source src, provision_options opts) {
+            detail::start_provision(s, std::move(src), std::move(opts),
+                                    boost::asio::any_completion_handler<void(provision_summary)>(std::move(handler)));
+        },
+        token, detail::to_source(std::forward<Source>(source)), std::move(options));
+}
+
+} // namespace igtcloud::entities

@@ -1,0 +1,202 @@
+// Batch provisioning: `concurrency` workers on one strand share the source; the run's coroutine waits for
+// them, turns a cancellation into "stop taking items" (terminal: also cancel the items in flight), drains
+// what was never started, and completes with the summary.
+#include <igtcloud/entities/provision.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <exception>
+#include <vector>
+
+namespace igtcloud::entities {
+
+char const* to_string(provision_outcome o) noexcept
+{
+    switch (o) {
+    case provision_outcome::created: return "created";
+    case provision_outcome::existing: return "existing";
+    case provision_outcome::failed: return "failed";
+    case provision_outcome::not_attempted: return "not_attempted";
+    }
+    return "unknown";
+}
+
+namespace detail {
+namespace {
+
+namespace asio = boost::asio;
+using clock_type = std::chrono::steady_clock;
+
+// Everything of one run; touched only on the run's strand.
+struct run_state {
+    users_api users;
+    provision_source source;
+    provision_options options;
+    clock_type::time_point started{clock_type::now()};
+    clock_type::time_point last_progress{started};
+    provision_progress progress{};
+    std::size_t not_attempted{};
+    std::size_t next_index{};
+    bool stopping{}, cancelled{}, source_ended{};
+    std::size_t running{};
+    std::vector<asio::cancellation_signal> worker_signals{};
+    std::unique_ptr<asio::steady_timer> workers_done{};
+
+    /// The next item of the source, or nullopt at its end (a throwing source ends with a failed item).
+    std::optional<provision_item> next()
+    {
+        if (source_ended) return std::nullopt;
+        try {
+            auto item = source();
+            if (!item) source_ended = true;
+            return item;
+        } catch (std::exception const& e) {
+            source_ended = true;
+            return provision_item{0, api_error{make_error_code(error::invalid_argument), 0,
+                                               std::string("the source failed: ") + e.what()}};
+        }
+    }
+
+    void report(provision_result const& r)
+    {
+        switch (r.outcome) {
+        case provision_outcome::created: ++progress.created; break;
+        case provision_outcome::existing: ++progress.existing; break;
+        case provision_outcome::failed: ++progress.failed; break;
+        case provision_outcome::not_attempted: ++not_attempted; break;
+        }
+        if (r.outcome != provision_outcome::not_attempted) ++progress.done;
+        if (options.on_item) {
+            try {
+                options.on_item(r);
+            } catch (...) { // a caller's callback must not end the run
+            }
+        }
+        auto const now = clock_type::now();
+        if (options.on_progress && now - last_progress >= options.progress_interval) publish_progress(now);
+    }
+
+    void publish_progress(clock_type::time_point now)
+    {
+        last_progress = now;
+        progress.elapsed = now - started;
+        if (!options.on_progress) return;
+        try {
+            options.on_progress(progress);
+        } catch (...) {
+        }
+    }
+
+    provision_summary summary() const
+    {
+        provision_summary s;
+        s.created = progress.created;
+        s.existing = progress.existing;
+        s.failed = progress.failed;
+        s.not_attempted = not_attempted;
+        s.cancelled = cancelled;
+        s.elapsed = clock_type::now() - started;
+        auto const seconds = s.elapsed.count();
+        s.items_per_second = seconds > 0 ? static_cast<double>(progress.done) / seconds : 0.0;
+        return s;
+    }
+};
+
+provision_result result_of(std::size_t index, provision_item const& item)
+{
+    provision_result r;
+    r.index = index;
+    r.line = item.line;
+    if (item.user && item.user->login_id) r.login_id = *item.user->login_id;
+    return r;
+}
+
+asio::awaitable<void> worker(std::shared_ptr<run_state> st)
+{
+    while (!st->stopping) {
+        auto item = st->next();
+        if (!item) co_return;
+        ++st->progress.started;
+        auto r = result_of(st->next_index++, *item);
+        if (!item->user) {
+            r.outcome = provision_outcome::failed;
+            r.error = std::move(item->user.error());
+            st->report(r);
+            continue;
+        }
+        auto created =
+            co_await st->users.async_post_users(*item->user, st->options.request, asio::use_awaitable);
+        if (created) {
+            r.outcome = created->is_new ? provision_outcome::created : provision_outcome::existing;
+            r.user = std::move(created->value);
+        } else {
+            r.outcome = provision_outcome::failed;
+            r.error = std::move(created.error());
+        }
+        st->report(r);
+    }
+}
+
+asio::awaitable<provision_summary> run(std::shared_ptr<run_state> st)
+{
+    co_await asio::this_coro::throw_if_cancelled(false);
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+    auto const strand = co_await asio::this_coro::executor;
+    st->workers_done = std::make_unique<asio::steady_timer>(strand, clock_type::time_point::max());
+    auto const workers = std::max<std::size_t>(st->options.concurrency, 1);
+    st->worker_signals = std::vector<asio::cancellation_signal>(workers);
+    for (auto& signal : st->worker_signals) {
+        ++st->running;
+        asio::co_spawn(strand, worker(st),
+                       asio::bind_cancellation_slot(signal.slot(), [st](std::exception_ptr) {
+                           if (--st->running == 0) st->workers_done->cancel();
+                       }));
+    }
+    while (st->running > 0) {
+        co_await st->workers_done->async_wait(asio::as_tuple(asio::use_awaitable));
+        auto const requested = (co_await asio::this_coro::cancellation_state).cancelled();
+        if (requested == asio::cancellation_type::none || st->cancelled) continue;
+        st->stopping = st->cancelled = true;
+        if ((requested & asio::cancellation_type::terminal) != asio::cancellation_type::none)
+            for (auto& signal : st->worker_signals)
+                signal.emit(asio::cancellation_type::terminal);
+    }
+    if (st->cancelled) { // every item is reported once: the ones never started too
+        while (auto item = st->next()) {
+            auto r = result_of(st->next_index++, *item);
+            r.outcome = provision_outcome::not_attempted;
+            st->report(r);
+        }
+    }
+    st->publish_progress(clock_type::now());
+    co_return st->summary();
+}
+
+} // namespace
+
+void start_provision(session& s, provision_source source, provision_options options,
+                     asio::any_completion_handler<void(provision_summary)> handler)
+{
+    auto st = std::make_shared<run_state>(run_state{s.users(), std::move(source), std::move(options)});
+    st->progress.total = st->options.expected_total;
+    auto const executor = asio::get_associated_executor(handler, s.get_executor());
+    auto slot = asio::get_associated_cancellation_slot(handler);
+    asio::co_spawn(
+        asio::make_strand(s.get_executor()), run(st),
+        asio::bind_cancellation_slot(
+            slot, asio::bind_executor(executor, [st, h = std::move(handler)](std::exception_ptr,
+                                                                             provision_summary sum) mutable {
+                std::move(h)(std::move(sum)); // an exception cannot escape run(); if so, no items lost
+            })));
+}
+
+} // namespace detail
+} // namespace igtcloud::entities
