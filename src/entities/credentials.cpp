@@ -28,7 +28,8 @@ api_result<void> check_tokens(access_tokens const& t)
 token_source::token_source(session_options const& options) : provider_(options.credentials)
 {
     if (!provider_)
-        static_.tokens = std::make_shared<access_tokens const>(access_tokens{options.jwt, options.csrf_token});
+        static_.tokens =
+            std::make_shared<access_tokens const>(access_tokens{options.jwt, options.csrf_token});
 }
 
 std::uint64_t token_source::calls() const
@@ -71,7 +72,8 @@ void token_source::complete(api_result<access_tokens> result)
     if (!result)
         failure = std::move(result.error());
     else if (auto ok = check_tokens(*result); !ok)
-        failure = provider_error("the credentials provider returned an unusable token: " + ok.error().message);
+        failure =
+            provider_error("the credentials provider returned an unusable token: " + ok.error().message);
     std::lock_guard lock(mutex_);
     if (!calling_) return; // a second completion of one call: ignored
     calling_ = false;

@@ -125,7 +125,8 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
         if (auto ec = co_await lease.conn().async_open(**to, connect_deadline)) {
             x.failure = failure_of(impl, ec, co_await cancelled());
             if (ec == beast::error::timeout && std::chrono::steady_clock::now() < op.deadline)
-                x.failure = api_error{asio::error::timed_out, 0, "connecting timed out"}; // time is left: retryable
+                x.failure =
+                    api_error{asio::error::timed_out, 0, "connecting timed out"}; // time is left: retryable
             else if (ec == beast::error::timeout)
                 x.failure->message = "connecting timed out";
             else if (ec == error::proxy_refused)
@@ -180,7 +181,8 @@ void emit_attempt(client_impl const& impl, prepared const& op, exchange_result c
         e.error = x.failure->code;
     else if (x.status >= 400 && x.status < 600)
         e.error = boost::system::error_code(static_cast<int>(x.status), http_category());
-    e.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    e.duration =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     e.attempt = attempt;
     e.reused_connection = x.reused;
     emit(impl, e);

@@ -11,7 +11,8 @@
 //                    replay once on a fresh connection  (a reused connection failed before any answer byte,
 //                                                        and the request was not fully written or is safe)
 //                    repeat once with refreshed tokens  (401 with a credentials provider)
-//                    retry after a backoff               (safe operation, transport failure or 429/502/503/504,
+//                    retry after a backoff               (safe operation, transport failure or
+//                    429/502/503/504,
 //                                                        attempts left, budget left, deadline allows)
 //                    else: this attempt's result is the operation's
 //   run_exchange   pool lease -> resolve/connect/TLS -> write/read -> release       (non-template)

@@ -12,11 +12,11 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <ostream>
+#include <set>
 #include <sstream>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/session_kit.hpp"
@@ -45,8 +45,8 @@ entities::user_create user_no(std::size_t i, std::string const& prefix = "batch"
 /// Records every item's result and the source's reads, to check the run's promises.
 struct recorder {
     std::vector<entities::provision_result> items;
-    std::size_t reads{};        ///< items taken from the source
-    std::size_t max_pending{};  ///< most items read but not yet reported, at any report
+    std::size_t reads{};       ///< items taken from the source
+    std::size_t max_pending{}; ///< most items read but not yet reported, at any report
     std::optional<entities::provision_summary> summary;
 
     entities::provision_options options(std::size_t concurrency)
@@ -140,10 +140,12 @@ BOOST_AUTO_TEST_CASE(reports_bad_items_in_place_and_continues)
         if (i == 1000) return std::nullopt;
         ++i;
         if (i % 100 == 0) // a reader's bad row
-            return entities::provision_item{i, entities::api_error{make_error_code(entities::error::invalid_argument),
-                                                                   0, "line " + std::to_string(i) + ": missing email"}};
+            return entities::provision_item{
+                i, entities::api_error{make_error_code(entities::error::invalid_argument), 0,
+                                       "line " + std::to_string(i) + ": missing email"}};
         if (i % 100 == 50) // a row the server refuses (no '@' in the email): 400
-            return entities::provision_item{i, entities::user_create{.email = "nope", .login_id = "bad-" + std::to_string(i)}};
+            return entities::provision_item{
+                i, entities::user_create{.email = "nope", .login_id = "bad-" + std::to_string(i)}};
         return entities::provision_item{i, user_no(i, "mixed")};
     };
     recorder rec;
@@ -175,11 +177,13 @@ BOOST_AUTO_TEST_CASE(reports_every_item_once_on_cancellation)
     auto opts = rec.options(4);
     opts.on_item = [&, inner = opts.on_item](entities::provision_result const& r) {
         inner(r);
-        if (rec.items.size() == 40) stop.emit(asio::cancellation_type::partial); // like Ctrl-C: let in-flight finish
+        if (rec.items.size() == 40)
+            stop.emit(asio::cancellation_type::partial); // like Ctrl-C: let in-flight finish
     };
     entities::async_provision_users(
         s, counted_source(rec, 5000, "cancel"), opts,
-        asio::bind_cancellation_slot(stop.slot(), [&](entities::provision_summary sum) { rec.summary = sum; }));
+        asio::bind_cancellation_slot(stop.slot(),
+                                     [&](entities::provision_summary sum) { rec.summary = sum; }));
     BOOST_TEST_REQUIRE(run_until(ioc, [&] { return rec.summary.has_value(); }));
     auto const& sum = *rec.summary;
     BOOST_TEST(sum.cancelled);
@@ -205,7 +209,8 @@ BOOST_AUTO_TEST_CASE(cancels_items_in_flight_on_terminal_cancellation)
     asio::cancellation_signal stop;
     entities::async_provision_users(
         s, counted_source(rec, 100, "terminal"), rec.options(4),
-        asio::bind_cancellation_slot(stop.slot(), [&](entities::provision_summary sum) { rec.summary = sum; }));
+        asio::bind_cancellation_slot(stop.slot(),
+                                     [&](entities::provision_summary sum) { rec.summary = sum; }));
     auto const start = clock_type::now();
     asio::steady_timer later(ioc, 50ms);
     later.async_wait([&](auto) { stop.emit(asio::cancellation_type::terminal); });
@@ -216,7 +221,8 @@ BOOST_AUTO_TEST_CASE(cancels_items_in_flight_on_terminal_cancellation)
     BOOST_TEST(rec.items.size() == 100u);
     BOOST_TEST(rec.count(provision_outcome::failed) == 4u);
     for (auto const& r : rec.items)
-        if (r.outcome == provision_outcome::failed) BOOST_TEST((r.error->code == asio::error::operation_aborted));
+        if (r.outcome == provision_outcome::failed)
+            BOOST_TEST((r.error->code == asio::error::operation_aborted));
 }
 
 BOOST_AUTO_TEST_CASE(completes_with_future_and_reports_progress)
@@ -240,7 +246,8 @@ BOOST_AUTO_TEST_CASE(completes_with_future_and_reports_progress)
     BOOST_TEST_REQUIRE(!seen.empty());
     BOOST_TEST(seen.back().done == 500u);
     BOOST_TEST((seen.back().total == std::optional<std::size_t>(500)));
-    BOOST_TEST(std::is_sorted(seen.begin(), seen.end(), [](auto const& a, auto const& b) { return a.done < b.done; }));
+    BOOST_TEST(std::is_sorted(seen.begin(), seen.end(),
+                              [](auto const& a, auto const& b) { return a.done < b.done; }));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -91,15 +91,20 @@ entities::user_activation_create const activation{.login_id = "ada"};
 operation_case const all_operations[] = {
     {"get_me", true, [](auto& u, auto& r) { u.async_get_me(record<entities::user_info>(r)); }},
     {"get_user", true, [](auto& u, auto& r) { u.async_get_user("u-1", record<entities::user_info>(r)); }},
-    {"get_users", true, [](auto& u, auto& r) { u.async_get_users(record<std::vector<entities::user_info>>(r)); }},
+    {"get_users", true,
+     [](auto& u, auto& r) { u.async_get_users(record<std::vector<entities::user_info>>(r)); }},
     {"get_user_storage", true,
      [](auto& u, auto& r) { u.async_get_user_storage("x", record<entities::storage>(r)); }},
     {"post_users", true,
-     [](auto& u, auto& r) { u.async_post_users(new_user, record<entities::created<entities::user_info>>(r)); }},
+     [](auto& u, auto& r) {
+         u.async_post_users(new_user, record<entities::created<entities::user_info>>(r));
+     }},
     {"put_user", true, [](auto& u, auto& r) { u.async_put_user("u-1", new_user, record<void>(r)); }},
     {"delete_user", true, [](auto& u, auto& r) { u.async_delete_user("u-1", record<void>(r)); }},
     {"post_resend_activation", false,
-     [](auto& u, auto& r) { u.async_post_resend_activation(activation, record<entities::user_activation>(r)); }},
+     [](auto& u, auto& r) {
+         u.async_post_resend_activation(activation, record<entities::user_activation>(r));
+     }},
     {"post_reset_mfa", false, [](auto& u, auto& r) { u.async_post_reset_mfa(activation, record<void>(r)); }},
     {"post_user_profile", false, [](auto& u, auto& r) { u.async_post_user_profile(record<void>(r)); }},
 };
@@ -128,7 +133,7 @@ std::string http_date(std::chrono::seconds ahead)
 
 /// Runs one GET /users/me against `server_url` with `retry`; returns its outcome and how long it took.
 std::pair<outcome<entities::user_info>, std::chrono::milliseconds> timed_get_me(std::string server_url,
-                                                                                 entities::retry_options retry)
+                                                                                entities::retry_options retry)
 {
     asio::io_context ioc;
     auto opts = options_for(std::move(server_url));
@@ -160,10 +165,13 @@ BOOST_AUTO_TEST_CASE(creates_each_user_once_on_1000_sequential_creates_over_clos
     for (int i = 0; i < 1000; ++i) {
         outcome<entities::created<entities::user_info>> o;
         auto const login = "seq-" + std::to_string(i);
-        users.async_post_users(entities::user_create{.email = login + "@example.org", .login_id = login}, into(o));
+        users.async_post_users(entities::user_create{.email = login + "@example.org", .login_id = login},
+                               into(o));
         BOOST_TEST_REQUIRE(run_until(ioc, [&] { return o.done(); }));
-        if (o.ok() && o.result->value().is_new) ++created;
-        else ++failed;
+        if (o.ok() && o.result->value().is_new)
+            ++created;
+        else
+            ++failed;
     }
     BOOST_TEST(created == 1000);
     BOOST_TEST(failed == 0);
@@ -315,9 +323,10 @@ BOOST_DATA_TEST_CASE(does_not_retry_other_statuses, data::make({400u, 404u, 409u
 
 BOOST_AUTO_TEST_CASE(retries_get_on_connection_closed_without_answer)
 {
-    scripted_server server{[n = std::make_shared<std::atomic<int>>(0)](auto const& req, std::size_t, std::size_t) {
-        return n->fetch_add(1) == 0 ? reply{"", true} : success_for(req); // a fresh connection, closed
-    }};
+    scripted_server server{
+        [n = std::make_shared<std::atomic<int>>(0)](auto const& req, std::size_t, std::size_t) {
+            return n->fetch_add(1) == 0 ? reply{"", true} : success_for(req); // a fresh connection, closed
+        }};
     auto [o, took] = timed_get_me(server.base_url(), quick_retries(3));
     BOOST_TEST(o.ok());
     BOOST_TEST(server.requests() == 2u);
@@ -626,9 +635,9 @@ BOOST_AUTO_TEST_CASE(reports_attempt_numbers_and_fields_on_retried_get)
     BOOST_TEST(o.ok());
     BOOST_TEST_REQUIRE(seen.size() == 2u);
     BOOST_TEST((seen[0] == std::tuple<std::string, std::string, std::string, unsigned, unsigned, bool>{
-                    "get_user", "GET", "/data/users/u-1", 503u, 1u, false}));
+                               "get_user", "GET", "/data/users/u-1", 503u, 1u, false}));
     BOOST_TEST((seen[1] == std::tuple<std::string, std::string, std::string, unsigned, unsigned, bool>{
-                    "get_user", "GET", "/data/users/u-1", 200u, 2u, true}));
+                               "get_user", "GET", "/data/users/u-1", 200u, 2u, true}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

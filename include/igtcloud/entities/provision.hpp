@@ -54,12 +54,12 @@ IGTCLOUD_ENTITIES_DECL char const* to_string(provision_outcome o) noexcept;
 
 /// The end of one item, reported once through provision_options::on_item.
 struct provision_result {
-    std::size_t index{};           ///< 0-based position in the source
-    std::size_t line{};            ///< provision_item::line
-    std::string login_id{};        ///< the item's loginId ("" for a row without one)
-    provision_outcome outcome{};   ///< created, existing, failed or not_attempted
-    std::optional<user_info> user{};   ///< created / existing: the server's user
-    std::optional<api_error> error{};  ///< failed: why
+    std::size_t index{};              ///< 0-based position in the source
+    std::size_t line{};               ///< provision_item::line
+    std::string login_id{};           ///< the item's loginId ("" for a row without one)
+    provision_outcome outcome{};      ///< created, existing, failed or not_attempted
+    std::optional<user_info> user{};  ///< created / existing: the server's user
+    std::optional<api_error> error{}; ///< failed: why
 };
 
 /// Figures at one instant.
@@ -86,8 +86,8 @@ struct provision_summary {
 };
 
 struct provision_options {
-    std::size_t concurrency{32};          ///< [32] operations in flight; 0 is taken as 1
-    request_options request{};            ///< per-operation options (X-Fields mask, timeout)
+    std::size_t concurrency{32};                 ///< [32] operations in flight; 0 is taken as 1
+    request_options request{};                   ///< per-operation options (X-Fields mask, timeout)
     std::optional<std::size_t> expected_total{}; ///< for progress (e.g. a file's line count); not enforced
     /// Each item's end, exactly once per item, in completion order. Called on the run's strand, never
     /// concurrently; keep it short (it delays the next item).
@@ -166,8 +166,9 @@ private:
 
 namespace detail {
 
-IGTCLOUD_ENTITIES_DECL void start_provision(session& s, provision_source source, provision_options options,
-                                            boost::asio::any_completion_handler<void(provision_summary)> handler);
+IGTCLOUD_ENTITIES_DECL void
+start_provision(session& s, provision_source source, provision_options options,
+                boost::asio::any_completion_handler<void(provision_summary)> handler);
 
 /// Any accepted source as a provision_source.
 template <class Source>
@@ -175,9 +176,17 @@ provision_source to_source(Source&& source)
 {
     using S = std::remove_cvref_t<Source>;
     if constexpr (std::is_invocable_r_v<std::optional<provision_item>, S&>) {
-        return provision_source(std::forward<Source>(source));
+        if constexpr (std::is_copy_constructible_v<S>) {
+            return provision_source(std::forward<Source>(source));
+        } else if constexpr (std::is_lvalue_reference_v<Source>) { // a move-only lvalue (a reader): used in
+                                                                   // place
+            return [&source] { return source(); };
+        } else { // a move-only rvalue (e.g. csv_user_reader(file)): kept alive with the operation
+            return [held = std::make_shared<S>(std::move(source))] { return (*held)(); };
+        }
     } else if constexpr (std::is_invocable_r_v<std::optional<user_create>, S&>) {
-        return [f = S(std::forward<Source>(source)), n = std::size_t{0}]() mutable -> std::optional<provision_item> {
+        return [f = S(std::forward<Source>(source)),
+                n = std::size_t{0}]() mutable -> std::optional<provision_item> {
             auto u = f();
             if (!u) return std::nullopt;
             return provision_item{++n, std::move(*u)};
@@ -190,11 +199,13 @@ provision_source to_source(Source&& source)
         // An lvalue range is read in place (it must outlive the operation); an rvalue one is kept alive here.
         auto held = [&] {
             if constexpr (std::is_lvalue_reference_v<Source>)
-                return std::shared_ptr<std::remove_reference_t<Source>>(std::shared_ptr<void>{}, std::addressof(source));
+                return std::shared_ptr<std::remove_reference_t<Source>>(std::shared_ptr<void>{},
+                                                                        std::addressof(source));
             else
                 return std::make_shared<S>(std::move(source));
         }();
-        return [held, it = std::ranges::begin(*held), n = std::size_t{0}]() mutable -> std::optional<provision_item> {
+        return [held, it = std::ranges::begin(*held),
+                n = std::size_t{0}]() mutable -> std::optional<provision_item> {
             if (it == std::ranges::end(*held)) return std::nullopt;
             return provision_item{++n, user_create(*it++)};
         };
@@ -205,17 +216,19 @@ provision_source to_source(Source&& source)
 
 /// Creates the users `source` yields on `s`, at most `options.concurrency` at a time. Completion signature
 /// `void(provision_summary)`. Cancellation through the token's slot: no new item starts; with terminal
-/// cancellation the items in flight are cancelled too (they end failed with operation_aborted: they may or may
-/// not have reached the server), with partial or total cancellation they finish. Items never started are
+/// cancellation the items in flight are cancelled too (they end failed with operation_aborted: they may or
+/// may not have reached the server), with partial or total cancellation they finish. Items never started are
 /// reported as not_attempted. The session must outlive the operation. The provisioner never drops an item and
 /// never sends one twice itself (the session's retry policy may repeat a POST /users, which is idempotent).
-template <class Source, boost::asio::completion_token_for<void(provision_summary)> Token = boost::asio::deferred_t>
+template <class Source,
+          boost::asio::completion_token_for<void(provision_summary)> Token = boost::asio::deferred_t>
 auto async_provision_users(session& s, Source&& source, provision_options options, Token&& token = {})
 {
     return boost::asio::async_initiate<Token, void(provision_summary)>(
         [&s](auto handler, provision_source src, provision_options opts) {
-            detail::start_provision(s, std::move(src), std::move(opts),
-                                    boost::asio::any_completion_handler<void(provision_summary)>(std::move(handler)));
+            detail::start_provision(
+                s, std::move(src), std::move(opts),
+                boost::asio::any_completion_handler<void(provision_summary)>(std::move(handler)));
         },
         token, detail::to_source(std::forward<Source>(source)), std::move(options));
 }
