@@ -44,40 +44,17 @@ constexpr bool is_unreserved(char c) noexcept
     return unreserved_table[static_cast<unsigned char>(c)];
 }
 
-char to_lower_ascii(char c) noexcept
-{
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string lowercase(std::string_view s)
-{
-    std::string r(s);
-    for (char& c : r)
-        c = to_lower_ascii(c);
-    return r;
-}
-
-// A control character or a space anywhere: Boost.URL would refuse it too, but without saying where.
-std::optional<std::size_t> find_control_or_space(std::string_view text) noexcept
-{
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        auto const c = static_cast<unsigned char>(text[i]);
-        if (c <= 0x20 || c == 0x7F) return i;
-    }
-    return std::nullopt;
-}
-
 // `digits` is what the URL grammar accepted as a port: only digits, possibly many of them.
-api_result<std::uint16_t> parse_port(std::string_view digits)
+std::variant<std::uint16_t, char const*> read_port(std::string_view digits) noexcept
 {
-    if (digits.empty()) return invalid_url("port is empty (remove the ':' or give a port number)");
+    if (digits.empty()) return "port is empty (remove the ':' or give a port number)";
     unsigned long value = 0;
     for (char c : digits) {
-        if (c < '0' || c > '9') return invalid_url("port is not a number");
+        if (c < '0' || c > '9') return "port is not a number";
         value = value * 10 + static_cast<unsigned long>(c - '0');
-        if (value > 65535) return invalid_url("port is out of range (1-65535)");
+        if (value > 65535) return "port is out of range (1-65535)";
     }
-    if (value == 0) return invalid_url("port 0 is not allowed (1-65535)");
+    if (value == 0) return "port 0 is not allowed (1-65535)";
     return static_cast<std::uint16_t>(value);
 }
 
@@ -88,29 +65,14 @@ api_result<void> check_authority(boost::urls::url_view const& u, base_url& out)
     if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https)
         return invalid_url("unsupported scheme (expected http:// or https://)");
     out.tls = scheme == boost::urls::scheme::https;
-    if (!u.has_authority() || u.encoded_host().empty()) return invalid_url("missing host");
     if (u.has_userinfo())
         return invalid_url("userinfo (user:password@) is not allowed; pass credentials as tokens");
     if (u.has_query()) return invalid_url("a query ('?') is not allowed");
     if (u.has_fragment()) return invalid_url("a fragment ('#') is not allowed");
-    switch (u.host_type()) {
-    case boost::urls::host_type::ipv4: out.host = u.encoded_host_address(); break;
-    case boost::urls::host_type::ipv6: out.host = lowercase(u.encoded_host_address()); break;
-    case boost::urls::host_type::name:
-        if (u.encoded_host().find('%') != boost::urls::string_view::npos)
-            return invalid_url("percent-encoded host is not supported");
-        out.host = lowercase(u.encoded_host());
-        break;
-    default: return invalid_url("unsupported host (IPvFuture literal)");
-    }
-    out.port = out.tls ? 443 : 80;
-    if (!u.has_port()) return {};
-    // Boost.URL 1.81 accepts "http://h:abc/" as an empty port followed by the path "abc/".
-    auto const path = u.encoded_path();
-    if (u.port().empty() && !path.empty() && path.front() != '/') return invalid_url("port is not a number");
-    auto port = parse_port(u.port());
-    if (!port) return port.error();
-    out.port = *port;
+    auto endpoint = read_endpoint(u, out.tls ? 443 : 80);
+    if (auto const* problem = std::get_if<char const*>(&endpoint)) return invalid_url(*problem);
+    out.host = std::move(std::get<url_endpoint>(endpoint).host);
+    out.port = std::get<url_endpoint>(endpoint).port;
     return {};
 }
 
@@ -206,6 +168,49 @@ void append_query(std::string& out, std::span<query_param const> query)
 }
 
 } // namespace
+
+std::string ascii_lowercase(std::string_view s)
+{
+    std::string r(s);
+    for (char& c : r)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return r;
+}
+
+std::optional<std::size_t> find_control_or_space(std::string_view text) noexcept
+{
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto const c = static_cast<unsigned char>(text[i]);
+        if (c <= 0x20 || c == 0x7F) return i;
+    }
+    return std::nullopt;
+}
+
+std::variant<url_endpoint, char const*> read_endpoint(boost::urls::url_view const& u,
+                                                      std::uint16_t default_port)
+{
+    if (!u.has_authority() || u.encoded_host().empty()) return "missing host";
+    url_endpoint out;
+    switch (u.host_type()) {
+    case boost::urls::host_type::ipv4: out.host = u.encoded_host_address(); break;
+    case boost::urls::host_type::ipv6: out.host = ascii_lowercase(u.encoded_host_address()); break;
+    case boost::urls::host_type::name:
+        if (u.encoded_host().find('%') != boost::urls::string_view::npos)
+            return "percent-encoded host is not supported";
+        out.host = ascii_lowercase(u.encoded_host());
+        break;
+    default: return "unsupported host (IPvFuture literal)";
+    }
+    out.port = default_port;
+    if (!u.has_port()) return out;
+    // Boost.URL 1.81 accepts "http://h:abc/" as an empty port followed by the path "abc/".
+    auto const path = u.encoded_path();
+    if (u.port().empty() && !path.empty() && path.front() != '/') return "port is not a number";
+    auto port = read_port(u.port());
+    if (auto const* problem = std::get_if<char const*>(&port)) return *problem;
+    out.port = std::get<std::uint16_t>(port);
+    return out;
+}
 
 api_result<base_url> parse_base_url(std::string_view text)
 {

@@ -7,11 +7,14 @@
 #include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/error.hpp>
 
+#include <boost/url/url_view.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace igtcloud::entities::detail {
 
@@ -38,6 +41,25 @@ struct base_url {
 /// names the problem and the offending offset at most; it never repeats the text (userinfo may hold a
 /// password).
 IGTCLOUD_ENTITIES_DECL api_result<base_url> parse_base_url(std::string_view text);
+
+/// Where a URL points: host (reg-name lowercased, IPv6 unbracketed) and port.
+struct url_endpoint {
+    std::string host{};
+    std::uint16_t port{};
+};
+
+/// The host and port of a parsed absolute URL (`default_port` when it names none), or what is wrong with them
+/// as a fixed text that never quotes the URL (it may hold a password): no or an empty host, a percent-encoded
+/// or IPvFuture host, an empty, non-numeric, zero or over-65535 port. Shared by base and proxy URLs.
+IGTCLOUD_ENTITIES_DECL std::variant<url_endpoint, char const*> read_endpoint(boost::urls::url_view const& u,
+                                                                             std::uint16_t default_port);
+
+/// The offset of the first control character or space in `text`, if any (Boost.URL refuses them without
+/// saying where).
+IGTCLOUD_ENTITIES_DECL std::optional<std::size_t> find_control_or_space(std::string_view text) noexcept;
+
+/// `s` with ASCII letters lowercased (host names, no-proxy entries).
+IGTCLOUD_ENTITIES_DECL std::string ascii_lowercase(std::string_view s);
 
 /// Checks a header value (token, X-Fields mask, User-Agent) before it is written to the wire.
 ///

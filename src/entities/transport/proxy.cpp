@@ -17,19 +17,6 @@ namespace {
 
 namespace ip = boost::asio::ip;
 
-char to_lower_ascii(char c) noexcept
-{
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string lowercase(std::string_view s)
-{
-    std::string r(s);
-    for (char& c : r)
-        c = to_lower_ascii(c);
-    return r;
-}
-
 std::string_view trim(std::string_view s) noexcept
 {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -55,46 +42,6 @@ public:
 private:
     std::string_view source_;
 };
-
-std::optional<std::size_t> find_control_or_space(std::string_view text) noexcept
-{
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        auto const c = static_cast<unsigned char>(text[i]);
-        if (c <= 0x20 || c == 0x7F) return i;
-    }
-    return std::nullopt;
-}
-
-api_result<std::uint16_t> parse_port(boost::urls::url_view const& u, url_problem const& bad)
-{
-    if (!u.has_port()) return std::uint16_t{80};
-    auto const digits = u.port();
-    // Boost.URL 1.81 reads "http://h:abc/" as an empty port followed by the path "abc/".
-    auto const path = u.encoded_path();
-    if (digits.empty() && !path.empty() && path.front() != '/') return bad("port is not a number");
-    if (digits.empty()) return bad("port is empty (remove the ':' or give a port number)");
-    unsigned long value = 0;
-    for (char c : digits) {
-        value = value * 10 + static_cast<unsigned long>(c - '0');
-        if (value > 65535) return bad("port is out of range (1-65535)");
-    }
-    if (value == 0) return bad("port 0 is not allowed (1-65535)");
-    return static_cast<std::uint16_t>(value);
-}
-
-api_result<std::string> parse_host(boost::urls::url_view const& u, url_problem const& bad)
-{
-    if (!u.has_authority() || u.encoded_host().empty()) return bad("missing host");
-    switch (u.host_type()) {
-    case boost::urls::host_type::ipv4: return std::string(u.encoded_host_address());
-    case boost::urls::host_type::ipv6: return lowercase(u.encoded_host_address());
-    case boost::urls::host_type::name:
-        if (u.encoded_host().find('%') != boost::urls::string_view::npos)
-            return bad("percent-encoded host is not supported");
-        return lowercase(u.encoded_host());
-    default: return bad("unsupported host (IPvFuture literal)");
-    }
-}
 
 // "Basic ..." from the userinfo, empty without one. Names the problem, never the user or the password.
 api_result<std::string> parse_userinfo(boost::urls::url_view const& u, url_problem const& bad)
@@ -126,13 +73,13 @@ std::string entry_host(std::string_view entry)
 {
     if (!entry.empty() && entry.front() == '[') {
         auto const close = entry.find(']');
-        return lowercase(
+        return ascii_lowercase(
             entry.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
     }
     auto const colon = entry.find(':');
     if (colon != std::string_view::npos && entry.find(':', colon + 1) == std::string_view::npos)
         entry = entry.substr(0, colon); // one colon: host:port (several: an unbracketed IPv6 literal)
-    return lowercase(entry);
+    return ascii_lowercase(entry);
 }
 
 std::string_view without_trailing_dot(std::string_view s) noexcept
@@ -241,16 +188,14 @@ api_result<proxy_route> parse_proxy_url(std::string_view text, base_url const& s
     if (u.has_query()) return bad("a query ('?') is not allowed");
     if (u.has_fragment()) return bad("a fragment ('#') is not allowed");
     proxy_route route;
-    auto host = parse_host(u, bad);
-    if (!host) return host.error();
-    auto port = parse_port(u, bad);
-    if (!port) return port.error();
+    auto endpoint = read_endpoint(u, 80);
+    if (auto const* problem = std::get_if<char const*>(&endpoint)) return bad(*problem);
     if (auto const path = u.encoded_path(); !path.empty() && path != "/")
         return bad("a path is not allowed (expected http://host[:port])");
     auto authorization = parse_userinfo(u, bad);
     if (!authorization) return authorization.error();
-    route.host = std::move(*host);
-    route.port = *port;
+    route.host = std::move(std::get<url_endpoint>(endpoint).host);
+    route.port = std::get<url_endpoint>(endpoint).port;
     route.tunnel = server.tls;
     route.authorization = std::move(*authorization);
     if (route.tunnel)
@@ -284,7 +229,7 @@ std::optional<proxy_route> choose_proxy(proxy_options const& options, base_url c
 
 bool bypasses_proxy(std::string_view host, std::span<std::string const> no_proxy)
 {
-    auto const name = lowercase(without_trailing_dot(host));
+    auto const name = ascii_lowercase(without_trailing_dot(host));
     auto const address = as_address(name);
     return std::any_of(no_proxy.begin(), no_proxy.end(),
                        [&](std::string const& entry) { return matches(name, address, entry); });
