@@ -8,6 +8,7 @@
 
 #include <limits>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "entities/date_time.hpp"
@@ -198,7 +199,7 @@ struct reusable_parser {
     std::unique_ptr<unsigned char[]> buffer{new unsigned char[initial_bytes]};
     boost::json::monotonic_resource resource{buffer.get(), initial_bytes};
     boost::json::parser parser;
-    boost::json::value doc;
+    std::optional<boost::json::value> doc; // constructed from the parser: it keeps the resource's storage
 };
 
 } // namespace
@@ -206,7 +207,7 @@ struct reusable_parser {
 boost::json::value const* parse_reusing(std::string_view text, api_error& err) noexcept
 try {
     thread_local reusable_parser state;
-    state.doc = nullptr;      // frees nothing: the memory is the resource's
+    state.doc.reset();        // frees nothing: the memory is the resource's
     state.resource.release(); // back to the initial buffer
     state.parser.reset(&state.resource);
     boost::system::error_code ec;
@@ -215,8 +216,8 @@ try {
         err = api_error{make_error_code(error::invalid_response), 0, "malformed JSON: " + ec.message()};
         return nullptr;
     }
-    state.doc = state.parser.release();
-    return &state.doc;
+    // Move-construct: assigning to a value on another storage would deep-copy the document to the heap.
+    return &state.doc.emplace(state.parser.release());
 } catch (std::exception const&) {
     err = api_error{make_error_code(error::invalid_response), 0, "cannot decode: out of memory"};
     return nullptr;
