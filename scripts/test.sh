@@ -21,5 +21,5 @@ if [ "${IGTCLOUD_SKIP_TSAN:-0}" != 1 ]; then
   cmake --build --preset tsan --target igtcloud_integration_tests
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
     build/tsan/test/igtcloud_integration_tests --report_level=short \
-    --run_test=session_pool,session_lifecycle,session_resilience,session_proxy
+    --run_test=session_pool,session_lifecycle,session_resilience,session_proxy,provision
 fi

@@ -1,0 +1,183 @@
+// igtcloud-users: the command line (CLI11). Global options may come before or after the command.
+#include "cli/arguments.hpp"
+
+#include <cstdlib>
+#include <string_view>
+
+#include "cli/output.hpp"
+#include <CLI/CLI.hpp>
+
+#ifndef IGTCLOUD_VERSION
+#define IGTCLOUD_VERSION "0"
+#endif
+
+namespace igtcloud::cli {
+namespace {
+
+constexpr char const* footer = R"(ENVIRONMENT
+  IGTCLOUD_URL, IGTCLOUD_JWT, IGTCLOUD_CSRF   defaults of --url, --jwt, --csrf (ignored with --mock)
+OUTPUT
+  stdout: the answer as one JSON document (API names; indented on a terminal); 204 operations print nothing.
+  stderr: on failure, one JSON line {"status": N, "message": "..."} (status 0: no HTTP answer).
+EXIT CODES
+  0 success   1 API error (4xx/5xx; provision: an item failed or the run was interrupted)
+  2 usage error   3 transport, TLS or timeout error)";
+
+/// The options given on the command line, before the environment fills the gaps.
+struct raw_options {
+    CLI::Option* url{};
+    CLI::Option* jwt{};
+    CLI::Option* csrf{};
+    CLI::Option* fields{};
+    CLI::Option* timeout{};
+    CLI::Option* connections{};
+    CLI::Option* retries{};
+    std::string fields_value{};
+    double timeout_value{};
+    std::size_t connections_value{};
+    unsigned retries_value{};
+};
+
+void declare_global(CLI::App& app, global_options& g, raw_options& raw)
+{
+    raw.url =
+        app.add_option("--url", g.url, "base URL, e.g. https://example.org/data (default: $IGTCLOUD_URL)");
+    raw.jwt = app.add_option("--jwt", g.jwt, "X-JWT token (default: $IGTCLOUD_JWT)");
+    raw.csrf = app.add_option("--csrf", g.csrf, "X-CSRF-TOKEN token (default: $IGTCLOUD_CSRF)");
+    raw.fields = app.add_option("--fields", raw.fields_value, "X-Fields mask, e.g. '{loginId,userUUID}'");
+    raw.timeout = app.add_option("--timeout", raw.timeout_value,
+                                 "seconds for each operation, retries included (default: 30)")
+                      ->check(CLI::Range(0.001, 86400.0));
+    raw.connections = app.add_option("--connections", raw.connections_value,
+                                     "connection pool size (default: 16; provision: --concurrency)")
+                          ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
+    raw.retries = app.add_option("--retries", raw.retries_value,
+                                 "retries after the first attempt, for safe operations (default: 2)")
+                      ->check(CLI::Range(0u, 100u));
+    app.add_option("--ca-file", g.ca_file, "PEM file of CAs to trust (default: the system's)")
+        ->check(CLI::ExistingFile);
+    app.add_flag("--insecure", g.insecure, "do not verify TLS certificates (warns)");
+    app.add_flag("--mock", g.mock, "start the embedded mock server in-process and use it");
+}
+
+void declare_user(CLI::App& cmd, user_arguments& u)
+{
+    cmd.add_option("--login-id", u.login_id, "loginId")->required();
+    cmd.add_option("--email", u.email, "e-mail address")->required();
+    cmd.add_option("--name", u.name, "given name");
+    cmd.add_option("--family-name", u.family_name, "family name");
+    cmd.add_option("--mobile", u.mobile, "mobile phone number");
+}
+
+void declare_commands(CLI::App& app, invocation& inv)
+{
+    app.add_subcommand("me", "show the caller's user");
+    app.add_subcommand("list", "list every user (a JSON array)");
+    app.add_subcommand("get", "show one user")
+        ->add_option("UUID", inv.argument, "the user's userUUID")
+        ->required();
+    app.add_subcommand("storage", "show the caller's temporary storage credentials")
+        ->add_option("--region", inv.region, "storage region");
+    app.add_subcommand("profile", "post the caller's profile ($profile; prints nothing)");
+    declare_user(
+        *app.add_subcommand("create", "create a user (or find the one with this loginId): prints it"),
+        inv.user);
+    auto* update = app.add_subcommand("update", "replace a user's attributes (prints nothing)");
+    update->add_option("UUID", inv.argument, "the user's userUUID")->required();
+    declare_user(*update, inv.user);
+    app.add_subcommand("delete", "delete a user (prints nothing)")
+        ->add_option("UUID", inv.argument, "the user's userUUID")
+        ->required();
+    app.add_subcommand("resend-activation", "send the activation mail again: prints the outcome")
+        ->add_option("LOGIN_ID", inv.argument, "the user's loginId")
+        ->required();
+    app.add_subcommand("reset-mfa", "reset the user's multi-factor authentication (prints nothing)")
+        ->add_option("LOGIN_ID", inv.argument, "the user's loginId")
+        ->required();
+    auto* provision = app.add_subcommand(
+        "provision", "create every user of a CSV (with header) or JSON Lines file; prints a summary");
+    provision
+        ->add_option("FILE", inv.provision.file,
+                     "input file (.csv, .jsonl/.ndjson, else sniffed); '-': stdin")
+        ->required();
+    provision->add_option("--concurrency", inv.provision.concurrency, "requests in flight (default: 32)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
+    provision->add_option("--report", inv.provision.report, "write one JSON line per item to this file");
+}
+
+/// The values following --jwt/--csrf (or after '='), and the environment's tokens: scrubbed from messages.
+std::vector<std::string> secrets_of(int argc, char** argv)
+{
+    std::vector<std::string> found;
+    for (char const* name : {"IGTCLOUD_JWT", "IGTCLOUD_CSRF"})
+        if (char const* v = std::getenv(name)) found.emplace_back(v);
+    for (int i = 1; i < argc; ++i) {
+        std::string_view const arg = argv[i];
+        for (std::string_view const flag : {"--jwt", "--csrf"}) {
+            if (arg == flag && i + 1 < argc) found.emplace_back(argv[i + 1]);
+            if (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=')
+                found.emplace_back(arg.substr(flag.size() + 1));
+        }
+    }
+    return found;
+}
+
+void from_environment(std::string& value, CLI::Option const* given, char const* variable)
+{
+    if (given->count() > 0) return;
+    if (char const* v = std::getenv(variable)) value = v;
+}
+
+/// Fills the gaps from the environment and the optional values; throws usage_error.
+void finish(invocation& inv, raw_options const& raw)
+{
+    auto& g = inv.global;
+    if (raw.fields->count() > 0) g.fields = raw.fields_value;
+    if (raw.timeout->count() > 0) g.timeout_seconds = raw.timeout_value;
+    if (raw.connections->count() > 0) g.connections = raw.connections_value;
+    if (raw.retries->count() > 0) g.retries = raw.retries_value;
+    g.tokens_given = raw.jwt->count() > 0 || raw.csrf->count() > 0;
+    if (g.mock) {
+        if (raw.url->count() > 0) throw usage_error{"--mock and --url exclude each other"};
+        return; // the environment describes a real service: --mock ignores it
+    }
+    from_environment(g.url, raw.url, "IGTCLOUD_URL");
+    from_environment(g.jwt, raw.jwt, "IGTCLOUD_JWT");
+    from_environment(g.csrf, raw.csrf, "IGTCLOUD_CSRF");
+    if (g.url.empty()) throw usage_error{"no base URL: give --url or set IGTCLOUD_URL (or use --mock)"};
+}
+
+} // namespace
+
+std::optional<invocation> parse_command_line(int argc, char** argv, int& exit_code)
+{
+    set_secrets(secrets_of(argc, argv));
+    CLI::App app{"igtcloud-users: the IGT Cloud Users API from the shell, and batch provisioning",
+                 "igtcloud-users"};
+    app.footer(footer);
+    app.set_version_flag("--version", "igtcloud-users " IGTCLOUD_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough(); // global options are accepted after the command too
+    invocation inv;
+    raw_options raw;
+    declare_global(app, inv.global, raw);
+    declare_commands(app, inv);
+    try {
+        app.parse(argc, argv);
+        inv.command = app.get_subcommands().front()->get_name();
+        finish(inv, raw);
+    } catch (CLI::ParseError const& e) {
+        if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) { // --help, --version
+            exit_code = app.exit(e);
+            return std::nullopt;
+        }
+        exit_code = fail_usage(std::string(e.what()) + " (see igtcloud-users --help)");
+        return std::nullopt;
+    } catch (usage_error const& e) {
+        exit_code = fail_usage(e.message);
+        return std::nullopt;
+    }
+    return inv;
+}
+
+} // namespace igtcloud::cli

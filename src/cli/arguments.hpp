@@ -1,0 +1,56 @@
+#pragma once
+
+// igtcloud-users: the command line, parsed (CLI11) into plain values, with the environment's defaults.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace igtcloud::cli {
+
+/// The options every command takes (DESIGN.md §5), as given; absent ones keep the library's defaults.
+struct global_options {
+    std::string url{};                        ///< --url, else $IGTCLOUD_URL (not with --mock)
+    std::string jwt{};                        ///< --jwt, else $IGTCLOUD_JWT
+    std::string csrf{};                       ///< --csrf, else $IGTCLOUD_CSRF
+    bool tokens_given{};                      ///< --jwt or --csrf on the command line (not from the env)
+    std::optional<std::string> fields{};      ///< --fields: the X-Fields mask
+    std::optional<double> timeout_seconds{};  ///< --timeout: each operation, retries included
+    std::optional<std::size_t> connections{}; ///< --connections: pool size
+    std::optional<unsigned> retries{};        ///< --retries: repeats after the first attempt
+    std::string ca_file{};                    ///< --ca-file
+    bool insecure{};                          ///< --insecure
+    bool mock{};                              ///< --mock
+};
+
+/// The user of create/update.
+struct user_arguments {
+    std::string login_id{};
+    std::string email{};
+    std::optional<std::string> name{};
+    std::optional<std::string> family_name{};
+    std::optional<std::string> mobile{};
+};
+
+struct provision_arguments {
+    std::string file{};                  ///< FILE; "-": stdin
+    std::size_t concurrency{32};         ///< --concurrency
+    std::optional<std::string> report{}; ///< --report FILE
+};
+
+/// One parsed command line.
+struct invocation {
+    global_options global{};
+    std::string command{};  ///< "me", "list", "get", ... "provision"
+    std::string argument{}; ///< UUID (get, update, delete) or LOGIN_ID (resend-activation, reset-mfa)
+    std::optional<std::string> region{}; ///< storage --region
+    user_arguments user{};
+    provision_arguments provision{};
+};
+
+/// Parses argv. nullopt when the process should end now with `exit_code`: 0 after --help/--version (printed
+/// on stdout), 2 after a usage error (reported as the JSON error line on stderr). Also registers the tokens
+/// seen on the command line and in the environment with set_secrets().
+std::optional<invocation> parse_command_line(int argc, char** argv, int& exit_code);
+
+} // namespace igtcloud::cli

@@ -1,0 +1,220 @@
+// igtcloud-users provision: the run on the main thread's io_context. Items are reported as they end (report
+// file, first failures on stderr, progress), the summary goes to stdout. The first SIGINT/SIGTERM emits a
+// partial cancellation (no new item starts; the ones in flight finish; the rest are not_attempted), the
+// second shuts the session down (the ones in flight end failed), a third one kills the process.
+#include "cli/provision.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <cerrno>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/progress.hpp"
+#include "cli/provision_input.hpp"
+#include <unistd.h>
+
+namespace igtcloud::cli {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using entities::provision_outcome;
+
+constexpr std::size_t failures_shown = 10; ///< failed items described on stderr; the report has them all
+
+/// The --report file: one JSON line per item, flushed at once, so that an interrupted run leaves whole lines.
+class report_writer {
+public:
+    explicit report_writer(std::string const& path) : file_(std::fopen(path.c_str(), "w"))
+    {
+        if (file_ == nullptr) throw usage_error{"cannot write " + path + ": " + std::strerror(errno)};
+    }
+    report_writer(report_writer const&) = delete;
+    report_writer& operator=(report_writer const&) = delete;
+    ~report_writer() { std::fclose(file_); }
+
+    void write(entities::provision_result const& r)
+    {
+        auto const text = to_text(report_line(r), false) + '\n';
+        if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0)
+            failed_ = true;
+    }
+    bool failed() const noexcept { return failed_; }
+
+private:
+    std::FILE* file_;
+    bool failed_{};
+};
+
+/// "line 12 (ada): HTTP 400: email must contain @"; the reader's "line N: " prefix is not repeated.
+std::string failure_text(entities::provision_result const& r)
+{
+    auto message = message_of(*r.error);
+    auto const prefix = "line " + std::to_string(r.line) + ": ";
+    if (message.starts_with(prefix)) message.erase(0, prefix.size());
+    if (r.error->status != 0) message = "HTTP " + std::to_string(r.error->status) + ": " + message;
+    std::string text = "provision: line " + std::to_string(r.line);
+    if (!r.login_id.empty()) text += " (" + r.login_id + ")";
+    return text + ": " + message;
+}
+
+std::string summary_text(entities::provision_summary const& s)
+{
+    char buffer[256];
+    std::snprintf(
+        buffer, sizeof buffer,
+        "provision%s: %zu items in %.2f s (%.0f items/s): %zu created, %zu existing, %zu failed, %zu not "
+        "attempted",
+        s.cancelled ? " interrupted" : "", s.total(), s.elapsed.count(), s.items_per_second, s.created,
+        s.existing, s.failed, s.not_attempted);
+    return buffer;
+}
+
+double rounded(double v, double unit)
+{
+    return std::round(v / unit) * unit;
+}
+
+/// SIGINT/SIGTERM during a run: the first stops it gracefully through `stop`, the second shuts the session
+/// down, then the default action returns.
+class interrupt_handler {
+public:
+    interrupt_handler(asio::io_context& ioc, entities::session& s, progress_display& display)
+        : signals_(ioc, SIGINT, SIGTERM)
+        , session_(s)
+        , display_(display)
+    {
+        wait();
+    }
+    asio::cancellation_slot slot() { return stop_.slot(); }
+    void done() { signals_.cancel(); }
+
+private:
+    void wait()
+    {
+        signals_.async_wait([this](boost::system::error_code ec, int) {
+            if (ec) return;
+            if (++count_ == 1) {
+                display_.note("provision: interrupted: finishing the requests in flight (interrupt again to "
+                              "abort them)");
+                stop_.emit(asio::cancellation_type::partial);
+                wait();
+                return;
+            }
+            display_.note("provision: aborting the requests in flight");
+            signals_.clear(); // a third signal kills the process
+            session_.async_shutdown([] {});
+        });
+    }
+
+    asio::signal_set signals_;
+    asio::cancellation_signal stop_;
+    entities::session& session_;
+    progress_display& display_;
+    int count_{};
+};
+
+} // namespace
+
+json::object report_line(entities::provision_result const& r)
+{
+    json::object line;
+    line["line"] = r.line;
+    line["loginId"] = r.login_id;
+    line["outcome"] = entities::to_string(r.outcome);
+    switch (r.outcome) {
+    case provision_outcome::created:
+    case provision_outcome::existing:
+        line["status"] = r.outcome == provision_outcome::created ? 201 : 200;
+        if (r.user && r.user->user_uuid) line["userUUID"] = *r.user->user_uuid;
+        break;
+    case provision_outcome::failed:
+        line["status"] = r.error ? r.error->status : 0u;
+        line["message"] = r.error ? message_of(*r.error) : std::string("failed");
+        break;
+    case provision_outcome::not_attempted:
+        line["status"] = 0;
+        line["message"] = "not attempted: the run was interrupted";
+        break;
+    }
+    return line;
+}
+
+json::object summary_document(entities::provision_summary const& s)
+{
+    json::object doc;
+    doc["created"] = s.created;
+    doc["existing"] = s.existing;
+    doc["failed"] = s.failed;
+    doc["notAttempted"] = s.not_attempted;
+    doc["elapsedSeconds"] = rounded(s.elapsed.count(), 0.001);
+    doc["itemsPerSecond"] = rounded(s.items_per_second, 0.1);
+    return doc;
+}
+
+int run_provision(invocation const& inv, asio::io_context& ioc, entities::session& s)
+{
+    std::optional<provision_input> input;
+    std::unique_ptr<report_writer> report;
+    entities::provision_source source;
+    try {
+        input.emplace(inv.provision.file);
+        source = input->source();
+        if (inv.provision.report) report = std::make_unique<report_writer>(*inv.provision.report);
+    } catch (usage_error const& e) {
+        return fail_usage(e.message);
+    }
+
+    progress_display display(stderr, ::isatty(STDERR_FILENO) == 1);
+    std::size_t failures = 0;
+    entities::provision_options opts;
+    opts.concurrency = inv.provision.concurrency;
+    opts.request = request_options_for(inv.global);
+    opts.expected_total = input->expected_items();
+    opts.progress_interval = display.interval();
+    opts.on_progress = [&](entities::provision_progress const& p) { display.update(p); };
+    opts.on_item = [&](entities::provision_result const& r) {
+        if (report) report->write(r);
+        if (r.outcome != provision_outcome::failed || !r.error) return;
+        if (++failures <= failures_shown) display.note(failure_text(r));
+        if (failures == failures_shown + 1)
+            display.note(inv.provision.report
+                             ? "provision: more failures: see the report"
+                             : "provision: more failures: use --report FILE to see them all");
+    };
+
+    interrupt_handler interrupts(ioc, s, display);
+    std::optional<entities::provision_summary> summary;
+    entities::async_provision_users(
+        s, std::move(source), std::move(opts),
+        asio::bind_cancellation_slot(interrupts.slot(), [&](entities::provision_summary r) {
+            summary = r;
+            interrupts.done();
+            s.async_shutdown([] {});
+        }));
+    ioc.run();
+    display.finish();
+    if (!summary) {
+        print_error(0, "the provisioning did not complete");
+        return exit_transport;
+    }
+    print_json(summary_document(*summary));
+    std::fprintf(stderr, "%s\n", summary_text(*summary).c_str());
+    if (report && report->failed()) {
+        print_error(0, "writing the report " + *inv.provision.report + " failed: it is incomplete");
+        return exit_api_error;
+    }
+    return summary->failed > 0 || summary->cancelled ? exit_api_error : exit_success;
+}
+
+} // namespace igtcloud::cli
