@@ -12,11 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "support/process.hpp"
 #include "support/raw_client.hpp"
 #include "support/session_kit.hpp"
 #include "support/tls_certs.hpp"
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace {
 
@@ -55,53 +54,6 @@ bool refused_without_certificate(std::uint16_t port)
         return true;
     }
 }
-
-/// igtcloud-mock-server started with `args`; killed at the end if still running.
-class server_process {
-public:
-    explicit server_process(std::vector<std::string> args)
-    {
-        int fds[2];
-        BOOST_TEST_REQUIRE(::pipe(fds) == 0);
-        pid_ = ::fork();
-        BOOST_TEST_REQUIRE(pid_ >= 0);
-        if (pid_ == 0) {
-            ::dup2(fds[1], STDOUT_FILENO);
-            ::close(fds[0]);
-            ::close(fds[1]);
-            std::vector<char*> argv{const_cast<char*>(IGTCLOUD_MOCK_SERVER_BINARY)};
-            for (auto& a : args)
-                argv.push_back(a.data());
-            argv.push_back(nullptr);
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
-        }
-        ::close(fds[1]);
-        out_ = ::fdopen(fds[0], "r");
-    }
-    ~server_process()
-    {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-        if (out_ != nullptr) ::fclose(out_);
-    }
-    server_process(server_process const&) = delete;
-    server_process& operator=(server_process const&) = delete;
-
-    /// The port of the first stdout line, `listening on 127.0.0.1:PORT`.
-    std::uint16_t port()
-    {
-        char buffer[256] = {};
-        std::string const line = ::fgets(buffer, sizeof buffer, out_) != nullptr ? buffer : "";
-        std::string const prefix = "listening on 127.0.0.1:";
-        BOOST_TEST_REQUIRE(line.starts_with(prefix), line);
-        return static_cast<std::uint16_t>(std::stoi(line.substr(prefix.size())));
-    }
-
-private:
-    pid_t pid_{-1};
-    FILE* out_{};
-};
 
 } // namespace
 
@@ -181,9 +133,10 @@ BOOST_AUTO_TEST_CASE(refuses_client_ca_without_tls)
 BOOST_AUTO_TEST_CASE(binary_refuses_client_without_certificate_on_tls_client_ca)
 {
     auto const& files = test_certificates();
-    server_process with_ca({"--port", "0", "--tls-cert", files.server_cert.string(), "--tls-key",
-                            files.server_key.string(), "--tls-client-ca", files.ca_cert.string()});
-    auto const port = with_ca.port();
+    igtcloud::test::process with_ca(IGTCLOUD_MOCK_SERVER_BINARY,
+                                    {"--port", "0", "--tls-cert", files.server_cert.string(), "--tls-key",
+                                     files.server_key.string(), "--tls-client-ca", files.ca_cert.string()});
+    auto const port = igtcloud::test::port_of(with_ca.line());
     BOOST_TEST(refused_without_certificate(port));
     // A client presenting a certificate signed by that CA is served.
     boost::asio::io_context ioc;
