@@ -78,16 +78,8 @@ api_result<void> check_authority(boost::urls::url_view const& u, base_url& out)
 
 std::string make_host_header(base_url const& b)
 {
-    std::string h;
-    bool const v6 = b.host.find(':') != std::string::npos;
-    if (v6) h += '[';
-    h += b.host;
-    if (v6) h += ']';
-    if (b.port != (b.tls ? 443 : 80)) {
-        h += ':';
-        h += std::to_string(b.port);
-    }
-    return h;
+    return host_and_port(b.host,
+                         b.port != (b.tls ? 443 : 80) ? std::optional<std::uint16_t>(b.port) : std::nullopt);
 }
 
 constexpr char hex_digits[] = "0123456789ABCDEF";
@@ -168,6 +160,20 @@ void append_query(std::string& out, std::span<query_param const> query)
 }
 
 } // namespace
+
+std::string host_and_port(std::string_view host, std::optional<std::uint16_t> port)
+{
+    std::string h;
+    bool const v6 = host.find(':') != std::string_view::npos;
+    if (v6) h += '[';
+    h += host;
+    if (v6) h += ']';
+    if (port) {
+        h += ':';
+        h += std::to_string(*port);
+    }
+    return h;
+}
 
 std::string ascii_lowercase(std::string_view s)
 {

@@ -58,6 +58,9 @@ IGTCLOUD_ENTITIES_DECL std::variant<url_endpoint, char const*> read_endpoint(boo
 /// saying where).
 IGTCLOUD_ENTITIES_DECL std::optional<std::size_t> find_control_or_space(std::string_view text) noexcept;
 
+/// `host` ("[v6]" bracketed) and ":port" when given: a Host header or a CONNECT authority.
+IGTCLOUD_ENTITIES_DECL std::string host_and_port(std::string_view host, std::optional<std::uint16_t> port);
+
 /// `s` with ASCII letters lowercased (host names, no-proxy entries).
 IGTCLOUD_ENTITIES_DECL std::string ascii_lowercase(std::string_view s);
 

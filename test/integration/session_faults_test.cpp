@@ -33,7 +33,6 @@ using igtcloud::test::reply;
 using igtcloud::test::scripted_server;
 using namespace std::chrono_literals;
 
-constexpr std::string_view user_json = R"({"loginId":"ada@example.org","userUUID":"u-1"})";
 using namespace igtcloud::test::kit;
 
 /// What happened to a GET /users/me answered by `first`, then to a second one answered normally.

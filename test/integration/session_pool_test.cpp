@@ -45,7 +45,6 @@ using igtcloud::test::reply;
 using igtcloud::test::scripted_server;
 using namespace std::chrono_literals;
 
-constexpr std::string_view user_json = R"({"loginId":"ada@example.org","userUUID":"u-1"})";
 using namespace igtcloud::test::kit;
 constexpr std::string_view admin_login = "admin@example.org"; // the mock's default token's user
 /// Two GET /users/me on one session, `pause` apart; returns both outcomes.

@@ -36,8 +36,6 @@ using igtcloud::test::reply;
 using igtcloud::test::scripted_server;
 using namespace igtcloud::test::kit;
 
-constexpr std::string_view user_json = R"({"loginId":"ada@example.org","userUUID":"u-1"})";
-
 /// A fast retry policy for tests (no waiting between attempts unless the server asks).
 entities::retry_options quick_retries(unsigned attempts = 3)
 {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace igtcloud::test::kit {
@@ -20,6 +21,9 @@ namespace asio = boost::asio;
 namespace entities = igtcloud::entities;
 using clock_type = std::chrono::steady_clock;
 using namespace std::chrono_literals;
+
+/// A small user_info answer, for scripted servers.
+inline constexpr std::string_view user_json = R"({"loginId":"ada@example.org","userUUID":"u-1"})";
 
 inline constexpr auto test_cap = std::chrono::milliseconds(30'000); ///< no test waits longer for a result
 

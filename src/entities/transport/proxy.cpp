@@ -54,18 +54,6 @@ api_result<std::string> parse_userinfo(boost::urls::url_view const& u, url_probl
     return basic_authorization(user, password);
 }
 
-std::string authority_of(base_url const& server)
-{
-    std::string a;
-    bool const v6 = server.host.find(':') != std::string::npos;
-    if (v6) a += '[';
-    a += server.host;
-    if (v6) a += ']';
-    a += ':';
-    a += std::to_string(server.port);
-    return a;
-}
-
 // ---- no-proxy matching ----
 
 // The host part of a no-proxy entry (trimmed, lowercased): "[::1]:80" -> "::1", "h:80" -> "h", "::1" kept.
@@ -199,7 +187,7 @@ api_result<proxy_route> parse_proxy_url(std::string_view text, base_url const& s
     route.tunnel = server.tls;
     route.authorization = std::move(*authorization);
     if (route.tunnel)
-        route.connect_authority = authority_of(server);
+        route.connect_authority = host_and_port(server.host, server.port);
     else
         route.absolute_prefix = "http://" + server.host_header;
     return route;
