@@ -136,6 +136,26 @@ BOOST_AUTO_TEST_CASE(decodes_each_element_on_list_of_users)
     BOOST_TEST(entities::encode(std::vector<entities::user_info>{}) == "[]");
 }
 
+// Found by the benchmark: the reused parser's memory grew with every large document until it ran out.
+BOOST_AUTO_TEST_CASE(decodes_every_time_on_many_large_lists)
+{
+    std::string list = "[";
+    for (int i = 0; i < 1000; ++i) {
+        if (i != 0) list += ',';
+        list += full_user;
+    }
+    list += ']';
+    BOOST_TEST_REQUIRE(list.size() > 1'000'000u);
+    for (int round = 0; round < 60; ++round) {
+        auto users = entities::decode<std::vector<entities::user_info>>(list);
+        BOOST_TEST_REQUIRE(users.has_value(), "round " << round << ": " << users.error().message);
+        BOOST_TEST_REQUIRE(users->size() == 1000u);
+        BOOST_TEST(users->back().login_id.has_value());
+    }
+    auto small = entities::decode<entities::user_info>(full_user); // the kept buffer serves small ones too
+    BOOST_TEST_REQUIRE(small.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(round_trips_on_every_model)
 {
     require_round_trip<entities::api_message>(R"({"message": "User not found"})");
