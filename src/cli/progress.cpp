@@ -88,8 +88,13 @@ std::string progress_display::bar_line(entities::provision_progress const& p, st
     auto const text = figures(p);
     auto const total = total_of(p);
     if (!total || bar_width == 0) return text;
-    auto const filled = *total == 0 ? bar_width : p.done * bar_width / *total;
-    return "[" + std::string(filled, '#') + std::string(bar_width - filled, '-') + "]  " + text;
+    auto const filled = std::min(bar_width, *total == 0 ? bar_width : p.done * bar_width / *total);
+    // Appended in place (GCC 12 at -O3 warns falsely on `"[" + std::string(...)`).
+    std::string line;
+    line.reserve(bar_width + 4 + text.size());
+    line.push_back('[');
+    line.append(filled, '#').append(bar_width - filled, '-').append("]  ").append(text);
+    return line;
 }
 
 std::string progress_display::plain_line(entities::provision_progress const& p)

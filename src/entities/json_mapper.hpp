@@ -86,19 +86,16 @@ bool read(boost::json::value const& v, std::vector<E>& out, read_error& err)
 }
 
 template <class T, class M>
-bool read_member(boost::json::object const& object, field<T, M> const& f, T& out, read_error& err)
+bool read_member(boost::json::value const& member, field<T, M> const& f, T& out, read_error& err)
 {
-    auto& slot = out.*f.member;
-    auto const* member = object.if_contains(f.name);
-    if (member == nullptr || member->is_null()) {
-        slot.reset();
-        return true;
-    }
-    if (read(*member, slot.emplace(), err)) return true;
+    if (member.is_null()) return true; // null: absent
+    if (read(member, (out.*f.member).emplace(), err)) return true;
     err.push_member(f.name);
     return false;
 }
 
+/// Reads an object into a value-initialized T: one pass over the members, each matched against T's field
+/// table by name (unknown names are ignored); fields without a member stay empty.
 template <has_fields T>
 bool read(boost::json::value const& v, T& out, read_error& err)
 {
@@ -107,8 +104,17 @@ bool read(boost::json::value const& v, T& out, read_error& err)
         err.expected("an object", v);
         return false;
     }
-    return std::apply([&](auto const&... f) { return (read_member(*object, f, out, err) && ...); },
-                      fields_of<T>);
+    for (auto const& kv : *object) {
+        std::string_view const key(kv.key().data(), kv.key().size());
+        bool ok = true;
+        std::apply(
+            [&](auto const&... f) {
+                (void)((same_name(key, f.name) && (ok = read_member(kv.value(), f, out, err), true)) || ...);
+            },
+            fields_of<T>);
+        if (!ok) return false;
+    }
+    return true;
 }
 
 template <class E>

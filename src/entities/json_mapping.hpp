@@ -6,10 +6,17 @@
 #include <igtcloud/entities/models.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <tuple>
 
 namespace igtcloud::entities::detail {
+
+/// Names are short and mostly differ in length: compare lengths first, then bytes, all inline.
+inline bool same_name(std::string_view a, std::string_view b) noexcept
+{
+    return a.size() == b.size() && std::char_traits<char>::compare(a.data(), b.data(), a.size()) == 0;
+}
 
 /// One JSON member of model T, stored in the optional member `member`.
 template <class T, class M>
@@ -17,6 +24,9 @@ struct field {
     std::string_view name;
     std::optional<M> T::*member;
 };
+/// Clang 14 does not deduce aggregates' template arguments (P1816) by itself.
+template <class T, class M>
+field(std::string_view, std::optional<M> T::*) -> field<T, M>;
 
 /// Specialised for each model; the primary template marks "not a model with fields".
 template <class T>

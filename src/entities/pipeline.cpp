@@ -12,6 +12,7 @@
 
 #include "entities/fields_mask.hpp"
 #include "entities/retry/retry_policy.hpp"
+#include "entities/transport/answer_parser.hpp"
 
 namespace igtcloud::entities::detail {
 namespace {
@@ -19,21 +20,6 @@ namespace {
 api_error invalid(std::string message)
 {
     return api_error{make_error_code(error::invalid_argument), 0, std::move(message)};
-}
-
-// The server's `Keep-Alive: timeout=N`, if any.
-std::optional<std::chrono::seconds> keep_alive_timeout(http::response<http::string_body> const& res)
-{
-    auto const it = res.find("Keep-Alive");
-    if (it == res.end()) return std::nullopt;
-    std::string_view const value(it->value().data(), it->value().size());
-    auto const at = value.find("timeout=");
-    if (at == std::string_view::npos) return std::nullopt;
-    long seconds = 0;
-    auto const* first = value.data() + at + 8;
-    auto [end, ec] = std::from_chars(first, value.data() + value.size(), seconds);
-    if (ec != std::errc{} || end == first || seconds < 0) return std::nullopt;
-    return std::chrono::seconds(seconds);
 }
 
 asio::awaitable<bool> cancelled()
@@ -56,6 +42,20 @@ api_error failure_of(client_impl const& impl, boost::system::error_code ec, bool
     return api_error{ec, 0, ec.message()};
 }
 
+// A server may echo what it was sent (a 401 quoting the X-JWT it refused, a 500 dumping the headers): its
+// text goes into error messages, so the request's secrets are taken out of it first.
+void redact_secrets(exchange_result& x, wire_request const& request)
+{
+    constexpr std::string_view mark = "[redacted]";
+    for (auto secret : request.secrets()) {
+        if (secret.empty()) continue;
+        for (auto* text : {&x.body, &x.content_type}) {
+            for (auto at = text->find(secret); at != std::string::npos; at = text->find(secret, at + mark.size()))
+                text->replace(at, secret.size(), mark);
+        }
+    }
+}
+
 } // namespace
 
 api_result<prepared> prepare(client_impl& impl, request_spec spec)
@@ -68,7 +68,7 @@ api_result<prepared> prepare(client_impl& impl, request_spec spec)
     auto const timeout = spec.options->timeout.value_or(impl.options.request_timeout);
     op.deadline = std::chrono::steady_clock::now() + timeout;
 
-    std::string target;
+    thread_local std::string target; // scratch: copied into the head below; its capacity is kept
     path_param const path[] = {{"user_uuid", spec.user_uuid.value_or("")}};
     query_param const query[] = {{"region", spec.region}};
     auto built = build_target(target, impl.url.prefix, spec.path,
@@ -77,30 +77,53 @@ api_result<prepared> prepare(client_impl& impl, request_spec spec)
 
     if (impl.proxy && !impl.proxy->tunnel) target.insert(0, impl.proxy->absolute_prefix);
 
-    auto& req = op.request;
-    req.method(spec.method);
-    req.target(target);
-    req.version(11);
-    req.set(http::field::host, impl.url.host_header);
-    req.set(http::field::user_agent, impl.options.user_agent);
-    req.set(http::field::accept, "application/json");
-    if (impl.proxy && !impl.proxy->tunnel && !impl.proxy->authorization.empty())
-        req.set(http::field::proxy_authorization, impl.proxy->authorization);
-    if (!impl.tokens->refreshable()) { // static tokens: set once; a provider's are set per attempt
-        if (!impl.options.jwt.empty()) req.set("X-JWT", impl.options.jwt);
-        if (!impl.options.csrf_token.empty()) req.set("X-CSRF-TOKEN", impl.options.csrf_token);
-    }
     if (spec.masked && spec.options->fields) {
         auto const& mask = *spec.options->fields;
         if (auto ok = check_header_value("X-Fields", mask); !ok) return std::move(ok.error());
         if (auto parsed = fields_mask::parse(mask); !parsed) return invalid(parsed.error().message);
-        req.set("X-Fields", mask);
     }
+
+    // The head, in one string: request line, headers, then the token headers (set_tokens) and the blank line.
+    auto& req = op.request;
+    auto const method = http::to_string(spec.method);
+    auto const* authorization =
+        impl.proxy && !impl.proxy->tunnel && !impl.proxy->authorization.empty() ? &impl.proxy->authorization
+                                                                                 : nullptr;
+    bool const masked = spec.masked && spec.options->fields.has_value();
+    std::string_view const fields = masked ? std::string_view(*spec.options->fields) : std::string_view();
+    req.method = spec.method;
+    req.head.reserve(method.size() + target.size() + impl.url.host_header.size() +
+                     impl.options.user_agent.size() + fields.size() +
+                     (authorization ? authorization->size() : 0) + impl.options.jwt.size() +
+                     impl.options.csrf_token.size() + 192);
+    auto& head = req.head;
+    auto header = [&head](std::string_view name, std::string_view value) {
+        head.append(name).append(": ").append(value).append("\r\n");
+    };
+    head.append(method.data(), method.size()).append(" ");
+    req.target_offset = head.size();
+    req.target_size = target.size();
+    head.append(target).append(" HTTP/1.1\r\n");
+    header("Host", impl.url.host_header);
+    header("User-Agent", impl.options.user_agent);
+    header("Accept", "application/json");
+    if (authorization) header("Proxy-Authorization", *authorization);
+    if (masked) header("X-Fields", fields);
     if (spec.body) {
-        req.set(http::field::content_type, "application/json");
-        req.body() = std::move(*spec.body);
+        header("Content-Type", "application/json");
+        req.body = std::move(*spec.body);
     }
-    req.prepare_payload();
+    if (spec.body || spec.method == http::verb::post || spec.method == http::verb::put) {
+        char digits[24];
+        auto const end = std::to_chars(digits, digits + sizeof digits, req.body.size()).ptr;
+        header("Content-Length", std::string_view(digits, std::size_t(end - digits)));
+    }
+    req.tokens_offset = head.size();
+    // Static tokens are set once; a provider's are set per attempt (apply_tokens).
+    if (impl.tokens->refreshable())
+        req.set_tokens({}, {});
+    else
+        req.set_tokens(impl.options.jwt, impl.options.csrf_token);
     return op;
 }
 
@@ -136,7 +159,7 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
         }
         lease.opened();
     }
-    http::response_parser<http::string_body> parser;
+    answer_parser parser;
     parser.body_limit(impl.options.max_response_bytes);
     auto const outcome = co_await lease.conn().async_exchange(op.request, parser, op.deadline);
     x.wrote_all = outcome.wrote_all;
@@ -145,13 +168,13 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
         x.failure = failure_of(impl, outcome.ec, co_await cancelled());
         co_return x;
     }
-    auto& res = parser.get();
-    lease.release(res.keep_alive() && parser.is_done(), keep_alive_timeout(res));
-    x.status = res.result_int();
-    if (auto it = res.find(http::field::content_type); it != res.end()) x.content_type = it->value();
-    if (auto it = res.find(http::field::retry_after); it != res.end())
-        x.retry_after = parse_retry_after(it->value(), std::chrono::system_clock::now());
-    x.body = std::move(res.body());
+    lease.release(parser.keep_alive() && parser.is_done(), parser.keep_alive_timeout());
+    x.status = parser.status();
+    x.content_type = std::move(parser.content_type()); // kept for answers other than 2xx only
+    if (parser.has_retry_after())
+        x.retry_after = parse_retry_after(parser.retry_after(), std::chrono::system_clock::now());
+    x.body = std::move(parser.body());
+    if (x.status < 200 || x.status > 299) redact_secrets(x, op.request);
     co_return x;
 }
 
@@ -172,10 +195,9 @@ void emit_attempt(client_impl const& impl, prepared const& op, exchange_result c
     event e;
     e.kind = event_kind::attempt;
     e.operation = op.name;
-    auto const method = http::to_string(op.request.method());
+    auto const method = http::to_string(op.request.method);
     e.method = std::string_view(method.data(), method.size());
-    auto const target = op.request.target();
-    e.target = std::string_view(target.data(), target.size());
+    e.target = op.request.target();
     e.status = x.status;
     if (x.failure)
         e.error = x.failure->code;
@@ -193,14 +215,7 @@ void apply_tokens(prepared& op, tokens_ref const& t)
 {
     if (op.tokens_generation == t.generation && t.generation != 0) return;
     op.tokens_generation = t.generation;
-    auto set = [&](char const* name, std::string const& value) {
-        if (value.empty())
-            op.request.erase(name);
-        else
-            op.request.set(name, value);
-    };
-    set("X-JWT", t.tokens->jwt);
-    set("X-CSRF-TOKEN", t.tokens->csrf_token);
+    op.request.set_tokens(t.tokens->jwt, t.tokens->csrf_token);
 }
 
 // The server closed a kept-alive connection just as it was reused: the answer never started, and the
@@ -219,8 +234,13 @@ bool may_retry(exchange_result const& x)
 
 } // namespace
 
-asio::awaitable<exchange_result> run_attempts(client_impl& impl, prepared& op)
+asio::awaitable<exchange_result> run_operation(std::shared_ptr<client_impl> owner, prepared op)
 {
+    auto& impl = *owner;
+    struct in_flight_guard {
+        client_impl& impl;
+        ~in_flight_guard() { impl.operation_finished(); }
+    } guard{impl};
     co_await asio::this_coro::throw_if_cancelled(false);
     // Terminal and partial requests both abort the operation. Beast's HTTP operations honour terminal
     // cancellation only, so both are passed down as terminal: the connection is then dropped, never pooled,

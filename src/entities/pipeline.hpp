@@ -3,10 +3,10 @@
 // The one request pipeline shared by the ten operations.
 //
 //   start<Params>  reads the operation's endpoint row into a request_spec          (template, tiny)
-//   prepare        validates and builds the HTTP request once: target, headers, body (non-template)
-//   launch<T>      posts early errors, else co_spawns the operation on its own strand with the handler's
-//                  cancellation slot, completing on the handler's associated executor
-//   run_attempts   the attempt loop (non-template):
+//   prepare        validates and serializes the HTTP request once: head and body (non-template)
+//   launch<T>      posts early errors, else co_spawns the operation (on its own strand when the handler has a
+//                  cancellation slot), completing on the handler's associated executor
+//   run_operation  the attempt loop (non-template), owning the operation:
 //                    tokens (credentials provider) -> run_exchange -> attempt event -> decide:
 //                    replay once on a fresh connection  (a reused connection failed before any answer byte,
 //                                                        and the request was not fully written or is safe)
@@ -16,12 +16,14 @@
 //                                                        attempts left, budget left, deadline allows)
 //                    else: this attempt's result is the operation's
 //   run_exchange   pool lease -> resolve/connect/TLS -> write/read -> release       (non-template)
-//   finish<T>      success status -> decode the body into T; else error_from_answer (template, thin)
+//   finish<T>      success status -> decode the body into T; else error_from_answer (template, thin), run in
+//                  the completion on the way to the handler
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
@@ -50,7 +52,7 @@ struct request_spec {
 
 /// A validated operation, ready to send (as often as attempts need).
 struct prepared {
-    http::request<http::string_body> request{};
+    wire_request request{};
     steady_time deadline{};
     std::string_view name{};
     bool safe_to_repeat{};
@@ -73,8 +75,10 @@ IGTCLOUD_ENTITIES_DECL api_result<prepared> prepare(client_impl& impl, request_s
 /// One attempt; `fresh` asks the pool for a new connection (replays).
 IGTCLOUD_ENTITIES_DECL asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op,
                                                                      bool fresh = false);
-/// Every attempt of an operation; its result is the last attempt's.
-IGTCLOUD_ENTITIES_DECL asio::awaitable<exchange_result> run_attempts(client_impl& impl, prepared& op);
+/// Every attempt of an operation; its result is the last attempt's. Owns the operation and counts it in
+/// flight until it ends (operation_started() is the caller's).
+IGTCLOUD_ENTITIES_DECL asio::awaitable<exchange_result> run_operation(std::shared_ptr<client_impl> impl,
+                                                                      prepared op);
 
 template <class T>
 struct is_created : std::false_type {};
@@ -108,22 +112,14 @@ api_result<T> finish(exchange_result&& x, std::array<unsigned, 2> success)
 }
 
 template <class T>
-asio::awaitable<api_result<T>> run(std::shared_ptr<client_impl> impl, prepared op,
-                                   std::array<unsigned, 2> success)
-{
-    struct in_flight_guard {
-        client_impl& impl;
-        ~in_flight_guard() { impl.operation_finished(); }
-    } guard{*impl};
-    auto x = co_await run_attempts(*impl, op);
-    co_return finish<T>(std::move(x), success);
-}
-
-template <class T>
 void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, std::array<unsigned, 2> success,
             asio::any_completion_handler<void(api_result<T>)> handler)
 {
-    auto const executor = asio::get_associated_executor(handler, impl->executor);
+    // The handler's own executor, else the session's: given as the io_context executor when it is one, because
+    // that fits inside the type-erased completion executor (the any_io_executor would be copied to the heap).
+    auto const* io = impl->executor.target<asio::io_context::executor_type>();
+    auto const executor = io ? asio::get_associated_executor(handler, *io)
+                             : asio::get_associated_executor(handler, impl->executor);
     if (!op) { // never complete inside the initiating call
         asio::post(impl->executor, asio::bind_executor(executor, [h = std::move(handler),
                                                                   e = std::move(op.error())]() mutable {
@@ -133,15 +129,24 @@ void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, std::arr
     }
     auto slot = asio::get_associated_cancellation_slot(handler);
     impl->operation_started();
-    auto strand = asio::make_strand(impl->executor);
-    asio::co_spawn(std::move(strand), run<T>(impl, std::move(*op), success),
-                   asio::bind_cancellation_slot(
-                       slot, asio::bind_executor(executor, [h = std::move(handler)](std::exception_ptr e,
-                                                                                    api_result<T> r) mutable {
-                           if (e)
-                               r = api_error{make_error_code(error::invalid_response), 0, "internal error"};
-                           std::move(h)(std::move(r));
-                       })));
+    // Decoded here, on the way to the handler: the model is built once and handed over without a copy.
+    auto done = asio::bind_executor(
+        executor, [h = std::move(handler), success](std::exception_ptr e, exchange_result x) mutable {
+            if (e) x.failure = api_error{make_error_code(error::invalid_response), 0, "internal error"};
+            std::move(h)(finish<T>(std::move(x), success));
+        });
+    auto body = run_operation(impl, std::move(*op));
+    // The operation's steps never overlap (one awaited step at a time), so without a cancellation slot it runs
+    // on the session's executor as it is. With one, co_spawn delivers cancellation through the operation's
+    // executor, which must then be a strand: on an io_context executor a concrete strand, which spares the
+    // type-erased executor's allocations on every step.
+    if (!slot.is_connected())
+        asio::co_spawn(impl->executor, std::move(body), std::move(done));
+    else if (io)
+        asio::co_spawn(asio::make_strand(*io), std::move(body), asio::bind_cancellation_slot(slot, std::move(done)));
+    else
+        asio::co_spawn(asio::make_strand(impl->executor), std::move(body),
+                       asio::bind_cancellation_slot(slot, std::move(done)));
 }
 
 template <class Params>

@@ -88,7 +88,7 @@ lease connection_pool::make_lease(grant g, std::shared_ptr<connection> conn,
                                   asio::any_io_executor const& owner, steady_time granted_at)
 {
     if (!conn) conn = std::make_shared<connection>(executor_);
-    in_use_.insert_or_assign(g.conn, in_use_entry{conn, owner});
+    in_use_.put(g.conn, in_use_entry{conn, owner});
     lease l;
     l.pool_ = this;
     l.conn_ = std::move(conn);
@@ -102,7 +102,7 @@ lease connection_pool::make_lease(grant g, std::shared_ptr<connection> conn,
 void connection_pool::take_idle(std::vector<conn_id> const& ids, close_reason why, doomed_list& doomed)
 {
     for (auto id : ids) {
-        if (auto node = idle_.extract(id)) doomed.push_back(doomed_conn{std::move(node.mapped()), why});
+        if (auto conn = idle_.take(id)) doomed.push_back(doomed_conn{std::move(*conn), why});
     }
 }
 
@@ -140,7 +140,7 @@ void connection_pool::hand_off(std::pair<waiter_id, grant> const& handoff, std::
     w.granted = handoff.second;
     w.conn = conn ? std::move(conn) : std::make_shared<connection>(executor_);
     w.granted_at = pool_clock::now();
-    in_use_.insert_or_assign(handoff.second.conn, in_use_entry{w.conn, w.executor});
+    in_use_.put(handoff.second.conn, in_use_entry{w.conn, w.executor});
     asio::post(w.executor, [timer = w.timer] { timer->cancel(); });
 }
 
@@ -151,13 +151,13 @@ pool_policy::acquire_result connection_pool::take_grant(bool fresh, doomed_list&
         auto r = policy_.acquire(pool_clock::now(), fresh);
         take_idle(r.to_close, close_reason::idle_expired, doomed);
         if (!r.granted || r.granted->how == grant::kind::open) return r;
-        auto node = idle_.extract(r.granted->conn);
-        if (!node.mapped()->has_pending_input()) {
-            reused = std::move(node.mapped());
+        auto conn = idle_.take(r.granted->conn);
+        if (!(*conn)->has_pending_input()) {
+            reused = std::move(*conn);
             return r;
         }
         // The server closed this idle connection (or sent junk): close it and ask again.
-        doomed.push_back(doomed_conn{std::move(node.mapped()), close_reason::stale});
+        doomed.push_back(doomed_conn{std::move(*conn), close_reason::stale});
         ++stale_;
         if (auto handoff = policy_.closed(r.granted->conn)) hand_off(*handoff, nullptr);
     }
@@ -181,6 +181,7 @@ asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline
     auto const id = *r.queued;
     waiter w{std::make_shared<asio::steady_timer>(owner, deadline), owner};
     waiters_.emplace(id, &w);
+    waiting_.store(waiters_.size(), std::memory_order_relaxed);
     lock.unlock();
     close_all(doomed);
     if (hook_) {
@@ -199,6 +200,7 @@ asio::awaitable<api_result<lease>> connection_pool::wait_for_grant(waiter_id id,
         (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
     std::unique_lock lock(mutex_);
     waiters_.erase(id);
+    waiting_.store(waiters_.size(), std::memory_order_relaxed);
     std::optional<lease> granted;
     if (w.granted)
         granted = make_lease(*w.granted, std::move(w.conn), owner, w.granted_at);
@@ -238,12 +240,15 @@ void connection_pool::mark_opened(lease& l)
 void connection_pool::give_back(lease& l, bool reusable, std::optional<std::chrono::seconds> keep_alive)
 {
     // A connection with bytes to read (junk after the answer, or the server's close) must not be handed to a
-    // waiter nor kept idle: has_pending_input() also covers a closed socket. Checked before locking.
-    bool const junk = reusable && l.conn_->has_pending_input();
+    // waiter nor kept idle: has_pending_input() also covers a closed socket. Checked before locking, and only
+    // when a waiter may take it at once (a system call per request otherwise): an idle connection is checked
+    // again when it is next acquired.
+    bool const junk = reusable && (waiting_.load(std::memory_order_relaxed) != 0 ? l.conn_->has_pending_input()
+                                                                                  : l.conn_->has_buffered_input());
     doomed_list doomed;
     {
         std::lock_guard lock(mutex_);
-        in_use_.erase(l.id_);
+        in_use_.take(l.id_);
         auto const now = pool_clock::now();
         auto r = policy_.release(l.id_, now, reusable && !junk, keep_alive);
         bool const passed_on = r.handoff && r.handoff->second.how == grant::kind::reuse;
@@ -252,7 +257,7 @@ void connection_pool::give_back(lease& l, bool reusable, std::optional<std::chro
             doomed.push_back(doomed_conn{
                 l.conn_, junk && r.why == close_reason::not_reusable ? close_reason::stale : r.why});
         else if (!passed_on)
-            idle_.emplace(l.id_, l.conn_);
+            idle_.put(l.id_, l.conn_);
         take_idle(policy_.expire_idle(now), close_reason::idle_expired, doomed);
     }
     close_all(doomed);
@@ -264,7 +269,7 @@ void connection_pool::drop(lease& l, bool report) noexcept
     bool stopped = false;
     {
         std::lock_guard lock(mutex_);
-        in_use_.erase(l.id_);
+        in_use_.take(l.id_);
         stopped = policy_.is_shut_down();
         if (auto handoff = policy_.closed(l.id_)) hand_off(*handoff, nullptr);
     }
@@ -282,7 +287,7 @@ void connection_pool::shutdown()
             w->failed = true;
             asio::post(w->executor, [timer = w->timer] { timer->cancel(); });
         }
-        for (auto& [id, entry] : in_use_) {
+        for (auto const& [id, entry] : in_use_.items()) {
             asio::post(entry.executor, [weak = entry.conn] {
                 if (auto conn = weak.lock()) conn->close();
             });

@@ -22,9 +22,12 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "entities/pool/pool_policy.hpp"
 #include "entities/transport/connection.hpp"
@@ -60,6 +63,47 @@ private:
     steady_time granted_at_{}; ///< when the policy granted it (connection_opened's duration)
     bool needs_open_{};
     bool reused_{};
+};
+
+/// An unordered_map that keeps the nodes of erased entries for later inserts: with one connection going in and
+/// out of the pool per request, the steady state allocates nothing. Not thread-safe (the pool's lock).
+template <class Key, class Value>
+class recycling_map {
+public:
+    using map_type = std::unordered_map<Key, Value>;
+
+    void put(Key key, Value value)
+    {
+        if (auto it = map_.find(key); it != map_.end()) {
+            it->second = std::move(value);
+        } else if (spare_.empty()) {
+            map_.emplace(key, std::move(value));
+        } else {
+            auto node = std::move(spare_.back());
+            spare_.pop_back();
+            node.key() = key;
+            node.mapped() = std::move(value);
+            map_.insert(std::move(node));
+        }
+    }
+    /// Removes `key`, giving its value (empty when absent).
+    std::optional<Value> take(Key key) noexcept
+    {
+        auto node = map_.extract(key);
+        if (!node) return std::nullopt;
+        std::optional<Value> value(std::move(node.mapped()));
+        node.mapped() = Value{};
+        try {
+            spare_.push_back(std::move(node));
+        } catch (...) { // no room to keep it: the node is freed instead
+        }
+        return value;
+    }
+    map_type const& items() const noexcept { return map_; }
+
+private:
+    map_type map_;
+    std::vector<typename map_type::node_type> spare_;
 };
 
 class connection_pool {
@@ -128,9 +172,10 @@ private:
     event_hook hook_;
     mutable std::mutex mutex_;
     pool_policy policy_;
-    std::unordered_map<conn_id, std::shared_ptr<connection>> idle_;
-    std::unordered_map<conn_id, in_use_entry> in_use_;
+    recycling_map<conn_id, std::shared_ptr<connection>> idle_;
+    recycling_map<conn_id, in_use_entry> in_use_;
     std::unordered_map<waiter_id, waiter*> waiters_;
+    std::atomic<std::size_t> waiting_{}; ///< waiters_.size(), readable without the lock
     std::uint64_t stale_{}; ///< reuse grants of idle connections found closed: nothing was sent on them
 };
 

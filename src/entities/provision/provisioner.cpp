@@ -13,6 +13,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <atomic>
 #include <exception>
 #include <vector>
 
@@ -37,6 +38,11 @@ using clock_type = std::chrono::steady_clock;
 
 // Everything of one run; touched only on the run's strand.
 struct run_state {
+    run_state(users_api u, provision_source s, provision_options o)
+        : users(std::move(u)), source(std::move(s)), options(std::move(o))
+    {
+    }
+
     users_api users;
     provision_source source;
     provision_options options;
@@ -49,6 +55,10 @@ struct run_state {
     std::size_t running{};
     std::vector<asio::cancellation_signal> worker_signals{};
     std::unique_ptr<asio::steady_timer> workers_done{};
+    /// Set by the caller's cancellation, at once, wherever it is emitted (an on_item callback emits it from
+    /// inside a worker): no worker starts another item after it, even before run() wakes up to stop them.
+    std::atomic<bool> stop_requested{};
+    asio::cancellation_signal run_signal{}; ///< the caller's cancellation, passed on to run()
 
     /// The next item of the source, or nullopt at its end (a throwing source ends with a failed item).
     std::optional<provision_item> next()
@@ -121,14 +131,14 @@ provision_result result_of(std::size_t index, provision_item const& item)
 
 asio::awaitable<void> worker(std::shared_ptr<run_state> st)
 {
-    while (!st->stopping) {
+    while (!st->stopping && !st->stop_requested.load(std::memory_order_acquire)) {
         auto item = st->next();
         if (!item) co_return;
         ++st->progress.started;
         auto r = result_of(st->next_index++, *item);
         if (!item->user) {
             r.outcome = provision_outcome::failed;
-            r.error = std::move(item->user.error());
+            r.error = item->user.error();
             st->report(r);
             continue;
         }
@@ -139,7 +149,7 @@ asio::awaitable<void> worker(std::shared_ptr<run_state> st)
             r.user = std::move(created->value);
         } else {
             r.outcome = provision_outcome::failed;
-            r.error = std::move(created.error());
+            r.error = created.error();
         }
         st->report(r);
     }
@@ -185,15 +195,23 @@ asio::awaitable<provision_summary> run(std::shared_ptr<run_state> st)
 void start_provision(session& s, provision_source source, provision_options options,
                      asio::any_completion_handler<void(provision_summary)> handler)
 {
-    auto st = std::make_shared<run_state>(run_state{s.users(), std::move(source), std::move(options)});
+    auto st = std::make_shared<run_state>(s.users(), std::move(source), std::move(options));
     st->progress.total = st->options.expected_total;
     auto const executor = asio::get_associated_executor(handler, s.get_executor());
     auto slot = asio::get_associated_cancellation_slot(handler);
+    if (slot.is_connected()) {
+        slot.assign([st](asio::cancellation_type type) {
+            st->stop_requested.store(true, std::memory_order_release);
+            st->run_signal.emit(type);
+        });
+    }
     asio::co_spawn(
         asio::make_strand(s.get_executor()), run(st),
         asio::bind_cancellation_slot(
-            slot, asio::bind_executor(executor, [st, h = std::move(handler)](std::exception_ptr,
+            st->run_signal.slot(),
+            asio::bind_executor(executor, [st, slot, h = std::move(handler)](std::exception_ptr,
                                                                              provision_summary sum) mutable {
+                if (slot.is_connected()) slot.clear(); // the caller's signal no longer reaches this run
                 std::move(h)(std::move(sum)); // an exception cannot escape run(); if so, no items lost
             })));
 }

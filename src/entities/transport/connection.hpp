@@ -8,15 +8,15 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/verb.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <array>
 #include <variant>
 
 #include <openssl/ssl.h>
@@ -60,6 +60,25 @@ struct peer {
     proxy_route const* proxy{};
 };
 
+/// A request serialized once and written with one gather write of its head and body. The token headers
+/// close the head, so new tokens from a provider replace only them.
+struct wire_request {
+    http::verb method{};
+    std::string head{};              ///< request line, headers, token headers, the blank line
+    std::string body{};              ///< JSON text, or empty
+    std::size_t target_offset{};     ///< where the target starts in `head`
+    std::size_t target_size{};       ///< its length
+    std::size_t tokens_offset{};     ///< where the token headers start in `head`
+
+    std::string_view target() const noexcept { return std::string_view(head).substr(target_offset, target_size); }
+    /// Replaces the token headers (an empty value: no header). The values must be valid header values.
+    void set_tokens(std::string_view jwt, std::string_view csrf_token);
+    /// The secret header values in the head (X-JWT, X-CSRF-TOKEN, Proxy-Authorization); empty when absent.
+    std::array<std::string_view, 3> secrets() const noexcept;
+};
+
+class answer_parser;
+
 /// What an exchange did, for the caller's decisions (reuse, replay, errors).
 struct exchange_outcome {
     boost::system::error_code ec{};
@@ -85,13 +104,15 @@ public:
     unsigned proxy_status() const noexcept { return proxy_status_; }
 
     /// Writes `request` and reads one answer into `parser`, before `deadline`.
-    asio::awaitable<exchange_outcome> async_exchange(http::request<http::string_body> const& request,
-                                                     http::response_parser<http::string_body>& parser,
+    asio::awaitable<exchange_outcome> async_exchange(wire_request const& request, answer_parser& parser,
                                                      steady_time deadline);
 
     /// True when the idle connection has something to read (the server closed it, or sent junk): it must
     /// not be reused. A zero-timeout readability check; for TLS, buffered TLS bytes count as readable.
     bool has_pending_input() const;
+    /// The part of has_pending_input() that needs no system call: bytes already read beyond the last answer,
+    /// or buffered TLS records, or a closed socket.
+    bool has_buffered_input() const;
 
     /// Closes the socket: pending operations complete with operation_aborted. Idempotent, noexcept.
     void close() noexcept;

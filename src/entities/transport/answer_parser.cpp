@@ -1,0 +1,81 @@
+#include "entities/transport/answer_parser.hpp"
+
+#include <charconv>
+#include <limits>
+
+namespace igtcloud::entities::detail {
+namespace {
+
+// `timeout=N` in a Keep-Alive header value.
+std::optional<std::chrono::seconds> parse_keep_alive_timeout(std::string_view value)
+{
+    auto const at = value.find("timeout=");
+    if (at == std::string_view::npos) return std::nullopt;
+    long seconds = 0;
+    auto const* first = value.data() + at + 8;
+    auto [end, ec] = std::from_chars(first, value.data() + value.size(), seconds);
+    if (ec != std::errc{} || end == first || seconds < 0) return std::nullopt;
+    return std::chrono::seconds(seconds);
+}
+
+} // namespace
+
+void answer_parser::on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code& ec)
+{
+    ec = boost::beast::http::error::bad_method; // never called: this is a response parser
+}
+
+void answer_parser::on_response_impl(int code, string_view, int version, error_code& ec)
+{
+    if (version != 11 && version != 10) ec = boost::beast::http::error::bad_version;
+    status_ = static_cast<unsigned>(code);
+}
+
+void answer_parser::on_field_impl(boost::beast::http::field name, string_view, string_view value, error_code&)
+{
+    using boost::beast::http::field;
+    bool const success = status_ >= 200 && status_ <= 299;
+    switch (name) {
+    case field::content_type:
+        if (!success) content_type_.assign(value.data(), value.size());
+        break;
+    case field::retry_after:
+        if (!success) {
+            retry_after_.assign(value.data(), value.size());
+            has_retry_after_ = true;
+        }
+        break;
+    case field::keep_alive:
+        keep_alive_timeout_ = parse_keep_alive_timeout(std::string_view(value.data(), value.size()));
+        break;
+    default:
+        break;
+    }
+}
+
+void answer_parser::on_header_impl(error_code&) {}
+
+void answer_parser::on_body_init_impl(boost::optional<std::uint64_t> const& content_length, error_code&)
+{
+    // basic_parser has already refused a Content-Length above the body limit.
+    if (content_length && *content_length <= std::numeric_limits<std::size_t>::max())
+        body_.reserve(static_cast<std::size_t>(*content_length));
+}
+
+std::size_t answer_parser::on_body_impl(string_view body, error_code&)
+{
+    body_.append(body.data(), body.size());
+    return body.size();
+}
+
+void answer_parser::on_chunk_header_impl(std::uint64_t, string_view, error_code&) {}
+
+std::size_t answer_parser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&)
+{
+    body_.append(body.data(), body.size());
+    return body.size();
+}
+
+void answer_parser::on_finish_impl(error_code&) {}
+
+} // namespace igtcloud::entities::detail

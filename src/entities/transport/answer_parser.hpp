@@ -1,0 +1,59 @@
+#pragma once
+
+// The answer side of an exchange: a Beast HTTP/1.1 response parser that keeps only what the pipeline uses.
+//
+//   status line  -> status()
+//   headers      -> Content-Type and Retry-After (kept for answers other than 2xx: only errors and retries
+//                   read them), Keep-Alive's timeout; every other header is looked at once and dropped
+//   body         -> body(): sized bodies reserved once from Content-Length, chunked bodies appended
+//   framing      -> Beast's basic_parser: keep_alive(), is_done(), got_some(), header and body limits
+//
+// Nothing is allocated for headers, so a steady-state answer costs one allocation: its body. One parser per
+// answer (Beast parsers parse one message); cheap to construct.
+
+#include <boost/beast/http/basic_parser.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace igtcloud::entities::detail {
+
+class answer_parser final : public boost::beast::http::basic_parser<false> {
+public:
+    answer_parser() = default;
+
+    unsigned status() const noexcept { return status_; }
+    /// The Content-Type of an answer other than 2xx (empty otherwise, or when there was none).
+    std::string const& content_type() const noexcept { return content_type_; }
+    /// The raw Retry-After of an answer other than 2xx.
+    std::string const& retry_after() const noexcept { return retry_after_; }
+    bool has_retry_after() const noexcept { return has_retry_after_; }
+    /// The server's `Keep-Alive: timeout=N`, if valid.
+    std::optional<std::chrono::seconds> keep_alive_timeout() const noexcept { return keep_alive_timeout_; }
+    std::string& body() noexcept { return body_; }
+
+private:
+    using error_code = boost::system::error_code;
+    using string_view = boost::beast::string_view;
+
+    void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code&) override;
+    void on_response_impl(int code, string_view reason, int version, error_code& ec) override;
+    void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
+                       error_code& ec) override;
+    void on_header_impl(error_code& ec) override;
+    void on_body_init_impl(boost::optional<std::uint64_t> const& content_length, error_code& ec) override;
+    std::size_t on_body_impl(string_view body, error_code& ec) override;
+    void on_chunk_header_impl(std::uint64_t size, string_view extensions, error_code& ec) override;
+    std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
+    void on_finish_impl(error_code& ec) override;
+
+    unsigned status_{};
+    bool has_retry_after_{};
+    std::optional<std::chrono::seconds> keep_alive_timeout_{};
+    std::string content_type_{};
+    std::string retry_after_{};
+    std::string body_{};
+};
+
+} // namespace igtcloud::entities::detail
