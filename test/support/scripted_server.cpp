@@ -4,23 +4,90 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 
+#include <algorithm>
+#include <array>
+#include <optional>
 #include <thread>
+
+#include <openssl/ssl.h>
 
 namespace igtcloud::test {
 namespace asio = boost::asio;
+namespace ssl = asio::ssl;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+/// Reads and discards until the client closes (or the read is cancelled).
+template <class Stream>
+asio::awaitable<void> until_closed(Stream& stream)
+{
+    std::array<char, 4096> sink{};
+    for (;;) {
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+        if (ec) co_return;
+    }
 }
+
+/// Writes one byte every `every`, forever (until a write fails or the wait is cancelled).
+template <class Stream>
+asio::awaitable<void> drip_forever(Stream& stream, std::chrono::milliseconds every)
+{
+    asio::steady_timer timer(stream.get_executor());
+    char const byte = 'x';
+    for (;;) {
+        timer.expires_after(every);
+        auto [tec] = co_await timer.async_wait(use_tuple);
+        if (tec) co_return;
+        auto [ec, n] = co_await asio::async_write(stream, asio::buffer(&byte, 1), use_tuple);
+        if (ec) co_return;
+    }
+}
+
+/// Writes `count` bytes of 'x'; false when a write failed.
+template <class Stream>
+asio::awaitable<bool> write_filler(Stream& stream, std::size_t count)
+{
+    std::string const block(std::size_t{1} << 20, 'x');
+    while (count > 0) {
+        auto const n = std::min(count, block.size());
+        auto [ec, written] = co_await asio::async_write(stream, asio::buffer(block.data(), n), use_tuple);
+        if (ec) co_return false;
+        count -= n;
+    }
+    co_return true;
+}
+
+std::unique_ptr<ssl::context> make_context(peer_options const& o)
+{
+    if (o.tls_cert_file.empty() || o.tls_key_file.empty()) return nullptr;
+    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+    ctx->use_certificate_chain_file(o.tls_cert_file);
+    ctx->use_private_key_file(o.tls_key_file, ssl::context::pem);
+    if (o.tls_max_version != 0) {
+        SSL_CTX_set_max_proto_version(ctx->native_handle(), o.tls_max_version);
+        if (o.tls_max_version < TLS1_2_VERSION) {
+            SSL_CTX_set_min_proto_version(ctx->native_handle(), 0);
+            SSL_CTX_set_security_level(ctx->native_handle(), 0); // SHA-1 signatures of TLS 1.0/1.1
+            SSL_CTX_set_cipher_list(ctx->native_handle(), "ALL:@SECLEVEL=0");
+        }
+    }
+    return ctx;
+}
+} // namespace
 
 std::string http_answer(unsigned status, std::string_view body, std::string_view extra_headers,
                         std::string_view content_type)
@@ -35,15 +102,16 @@ std::string http_answer(unsigned status, std::string_view body, std::string_view
 }
 
 struct scripted_server::impl : std::enable_shared_from_this<impl> {
-    explicit impl(responder r) : respond(std::move(r)) {}
+    impl(responder r, peer_options o) : respond(std::move(r)), tls(make_context(o)), silent(o.silent) {}
 
-    asio::awaitable<void> serve(tcp::socket socket, std::size_t number)
+    template <class Stream>
+    asio::awaitable<void> serve_http(Stream& stream, std::size_t number)
     {
         boost::beast::flat_buffer buffer;
         for (std::size_t index = 0;; ++index) {
             request req;
-            auto [ec, n] = co_await http::async_read(socket, buffer, req, use_tuple);
-            if (ec) break;
+            auto [ec, n] = co_await http::async_read(stream, buffer, req, use_tuple);
+            if (ec) co_return;
             {
                 std::lock_guard lock(mutex);
                 log.push_back(req);
@@ -51,20 +119,46 @@ struct scripted_server::impl : std::enable_shared_from_this<impl> {
             requests_count.fetch_add(1);
             auto r = respond(req, number, index);
             if (r.stall) {
-                asio::steady_timer forever(socket.get_executor(), std::chrono::hours(1));
-                co_await forever.async_wait(use_tuple);
-                break;
+                co_await until_closed(stream);
+                co_return;
             }
             if (r.delay.count() > 0) {
-                asio::steady_timer wait(socket.get_executor(), r.delay);
+                asio::steady_timer wait(stream.get_executor(), r.delay);
                 co_await wait.async_wait(use_tuple);
             }
-            auto [wec, written] = co_await asio::async_write(socket, asio::buffer(r.bytes), use_tuple);
-            if (wec || r.close) break;
+            auto [wec, written] = co_await asio::async_write(stream, asio::buffer(r.bytes), use_tuple);
+            if (wec) co_return;
+            if (r.filler > 0 && !co_await write_filler(stream, r.filler)) co_return;
+            if (r.drip.count() > 0) {
+                co_await (drip_forever(stream, r.drip) || until_closed(stream));
+                co_return;
+            }
+            if (r.close) co_return;
+        }
+    }
+
+    asio::awaitable<void> serve(tcp::socket socket, std::size_t number)
+    {
+        if (silent.load()) {
+            co_await until_closed(socket);
+        } else if (tls) {
+            ssl::stream<tcp::socket> stream(std::move(socket), *tls);
+            auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+            if (!ec) {
+                handshakes_count.fetch_add(1);
+                co_await serve_http(stream, number);
+            }
+            boost::system::error_code ignored;
+            stream.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+            stream.next_layer().close(ignored);
+        } else {
+            co_await serve_http(socket, number);
         }
         boost::system::error_code ignored;
-        socket.shutdown(tcp::socket::shutdown_both, ignored);
-        socket.close(ignored);
+        if (socket.is_open()) {
+            socket.shutdown(tcp::socket::shutdown_both, ignored);
+            socket.close(ignored);
+        }
         open_count.fetch_sub(1);
     }
 
@@ -80,15 +174,18 @@ struct scripted_server::impl : std::enable_shared_from_this<impl> {
     }
 
     responder respond;
+    std::unique_ptr<ssl::context> tls;
+    std::atomic<bool> silent;
     asio::io_context ioc;
     tcp::acceptor acceptor{ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
     std::thread thread;
-    std::atomic<std::size_t> accepted{0}, requests_count{0}, open_count{0};
+    std::atomic<std::size_t> accepted{0}, requests_count{0}, open_count{0}, handshakes_count{0};
     mutable std::mutex mutex;
     std::vector<request> log;
 };
 
-scripted_server::scripted_server(responder respond) : impl_(std::make_shared<impl>(std::move(respond)))
+scripted_server::scripted_server(responder respond, peer_options options)
+    : impl_(std::make_shared<impl>(std::move(respond), std::move(options)))
 {
     asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
     impl_->thread = std::thread([i = impl_] { i->ioc.run(); });
@@ -112,7 +209,7 @@ std::uint16_t scripted_server::port() const noexcept
 }
 std::string scripted_server::base_url() const
 {
-    return "http://127.0.0.1:" + std::to_string(port()) + "/data";
+    return std::string(impl_->tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port()) + "/data";
 }
 std::size_t scripted_server::connections() const noexcept
 {
@@ -125,6 +222,14 @@ std::size_t scripted_server::requests() const noexcept
 std::size_t scripted_server::open_connections() const noexcept
 {
     return impl_->open_count.load();
+}
+std::size_t scripted_server::handshakes() const noexcept
+{
+    return impl_->handshakes_count.load();
+}
+void scripted_server::set_silent(bool silent) noexcept
+{
+    impl_->silent.store(silent);
 }
 
 std::vector<std::string> scripted_server::targets() const

@@ -2,8 +2,9 @@
 
 // A misbehaving HTTP peer for client tests: accepts on 127.0.0.1, parses each request, and answers with
 // whatever raw bytes the test's responder returns (so tests can send invalid JSON, truncated bodies,
-// Connection: close, HTTP/1.0, Keep-Alive timeouts, oversized bodies, or nothing at all). Runs on its own
-// thread.
+// Connection: close, HTTP/1.0, Keep-Alive timeouts, oversized bodies, or nothing at all). It can also drip
+// bytes forever, speak TLS (optionally limited to old protocol versions), or accept connections and never
+// say a word (a stalled TLS handshake). Runs on its own thread.
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -24,7 +25,14 @@ struct reply {
     std::string bytes{};               ///< written as is (status line, headers, body)
     bool close{};                      ///< close the connection after writing
     std::chrono::milliseconds delay{}; ///< wait before writing
-    bool stall{};                      ///< never answer; keep the connection open until stop()
+    bool stall{};                      ///< never answer; keep the connection open until the client closes it
+                                       ///< or stop()
+    /// When positive: after `bytes`, write one more byte ('x') every `drip` until the client closes the
+    /// connection (a body that never ends).
+    std::chrono::milliseconds drip{};
+    /// After `bytes`, write this many more bytes of 'x' in 1 MiB writes (huge bodies without a huge string);
+    /// stops early when the client closes.
+    std::size_t filler{};
 };
 
 using request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -35,20 +43,37 @@ using responder = std::function<reply(request const&, std::size_t connection, st
 std::string http_answer(unsigned status, std::string_view body, std::string_view extra_headers = {},
                         std::string_view content_type = "application/json");
 
+/// How the peer treats its connections.
+struct peer_options {
+    /// PEM certificate chain and key: when both are set, every connection starts with a TLS handshake
+    /// (base_url() says https).
+    std::string tls_cert_file{};
+    std::string tls_key_file{};
+    /// The highest TLS version the peer accepts, an OpenSSL constant such as TLS1_1_VERSION (0: no limit).
+    /// A limit below TLS 1.2 also lowers the peer's security level to 0, which old versions need.
+    int tls_max_version{};
+    /// Accept connections but never read, write nor handshake: the peer only waits for the client to close.
+    /// Can be switched off later with set_silent(false).
+    bool silent{};
+};
+
 class scripted_server {
 public:
-    explicit scripted_server(responder respond);
+    explicit scripted_server(responder respond, peer_options options = {});
     ~scripted_server();
     scripted_server(scripted_server const&) = delete;
     scripted_server& operator=(scripted_server const&) = delete;
 
     std::uint16_t port() const noexcept;
-    std::string base_url() const;             ///< http://127.0.0.1:PORT/data
+    std::string base_url() const;             ///< http(s)://127.0.0.1:PORT/data
     std::size_t connections() const noexcept; ///< accepted so far
     std::size_t requests() const noexcept;    ///< parsed so far
     std::size_t open_connections() const noexcept;
+    std::size_t handshakes() const noexcept;  ///< TLS handshakes completed by the peer
     std::vector<std::string> targets() const; ///< request targets, in arrival order
     std::vector<request> received() const;    ///< every request, in arrival order
+    /// Connections accepted from now on stay silent (true) or are served (false).
+    void set_silent(bool silent) noexcept;
     void stop();
 
 private:
