@@ -2,8 +2,10 @@
 #include "entities/client_impl.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -70,7 +72,16 @@ client_impl::client_impl(asio::any_io_executor ex, session_options opts)
     , pool(executor, pool_limits{options.max_connections, options.idle_timeout}, options.on_event)
     , tokens(std::make_shared<token_source>(options))
     , budget(options.retry)
-{}
+{
+    // Strands of the io_context's own executor when it is one: their steps skip the type-erased executor.
+    strands_.reserve(strand_count);
+    for (std::size_t i = 0; i < strand_count; ++i) {
+        if (auto const* io = executor.target<asio::io_context::executor_type>())
+            strands_.emplace_back(asio::make_strand(*io));
+        else
+            strands_.emplace_back(asio::make_strand(executor));
+    }
+}
 
 asio::awaitable<api_result<std::shared_ptr<peer const>>> client_impl::resolve(steady_time deadline)
 {

@@ -48,7 +48,18 @@ struct client_impl {
     retry_budget budget;
     std::atomic<std::uint64_t> retried{0}; ///< attempts repeated: replays, 401 refreshes, retries
 
+    /// The executor of an operation whose handler has a cancellation slot: one of a few strands made with the
+    /// session, taken in turn. co_spawn delivers cancellation through the operation's executor, which must
+    /// then serialize it with the operation's steps; made once, they cost an operation no allocation.
+    asio::any_io_executor const& next_strand() noexcept
+    {
+        return strands_[next_strand_.fetch_add(1, std::memory_order_relaxed) % strands_.size()];
+    }
+
 private:
+    static constexpr std::size_t strand_count = 16;
+    std::vector<asio::any_io_executor> strands_;
+    std::atomic<std::size_t> next_strand_{0};
     std::atomic<bool> shut_down_{false};
     std::atomic<std::size_t> in_flight_{0};
     std::mutex mutex_; // guards the two below

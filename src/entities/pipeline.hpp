@@ -138,15 +138,11 @@ void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, std::arr
     auto body = run_operation(impl, std::move(*op));
     // The operation's steps never overlap (one awaited step at a time), so without a cancellation slot it runs
     // on the session's executor as it is. With one, co_spawn delivers cancellation through the operation's
-    // executor, which must then be a strand: on an io_context executor a concrete strand, which spares the
-    // type-erased executor's allocations on every step.
+    // executor, which must then be a strand (client_impl::next_strand).
     if (!slot.is_connected())
         asio::co_spawn(impl->executor, std::move(body), std::move(done));
-    else if (io)
-        asio::co_spawn(asio::make_strand(*io), std::move(body), asio::bind_cancellation_slot(slot, std::move(done)));
     else
-        asio::co_spawn(asio::make_strand(impl->executor), std::move(body),
-                       asio::bind_cancellation_slot(slot, std::move(done)));
+        asio::co_spawn(impl->next_strand(), std::move(body), asio::bind_cancellation_slot(slot, std::move(done)));
 }
 
 template <class Params>
