@@ -4,6 +4,7 @@
 #   asan - Debug with AddressSanitizer + UndefinedBehaviorSanitizer: every test (skip: IGTCLOUD_SKIP_ASAN=1)
 #   tsan - ThreadSanitizer: the integration suites that run operations concurrently, across threads and
 #          under faults (skip: IGTCLOUD_SKIP_TSAN=1)
+#   fuzz - clang 14 + libFuzzer with ASan + UBSan: every fuzz target for 20 s (skip: IGTCLOUD_SKIP_FUZZ=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -18,8 +19,12 @@ done
 if [ "${IGTCLOUD_SKIP_TSAN:-0}" != 1 ]; then
   echo "== preset tsan (concurrency suites)"
   cmake --preset tsan
-  cmake --build --preset tsan --target igtcloud_integration_tests
+  cmake --build --preset tsan --target igtcloud_concurrency_tests
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-    build/tsan/test/igtcloud_integration_tests --report_level=short \
+    build/tsan/test/igtcloud_concurrency_tests --report_level=short \
     --run_test=session_pool,session_lifecycle,session_resilience,session_proxy,provision
+fi
+if [ "${IGTCLOUD_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== preset fuzz (every target, 20 s each)"
+  bash scripts/fuzz.sh 20
 fi

@@ -29,7 +29,8 @@ base_url checked_url(session_options const& o)
     if (o.max_connections == 0)
         throw std::invalid_argument("session_options::max_connections must be at least 1");
     if (o.credentials && (!o.jwt.empty() || !o.csrf_token.empty()))
-        throw std::invalid_argument("session_options: set jwt/csrf_token or a credentials provider, not both");
+        throw std::invalid_argument(
+            "session_options: set jwt/csrf_token or a credentials provider, not both");
     if (o.retry.max_attempts == 0)
         throw std::invalid_argument("session_options::retry.max_attempts must be at least 1");
     return std::move(*url);

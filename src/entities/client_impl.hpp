@@ -41,7 +41,7 @@ struct client_impl {
     session_options options;
     base_url url;
     std::optional<proxy_route> proxy; // none: direct
-    tls_session_cache tls_sessions; // before tls: the context refers to it until destroyed
+    tls_session_cache tls_sessions;   // before tls: the context refers to it until destroyed
     std::unique_ptr<asio::ssl::context> tls;
     connection_pool pool;
     std::shared_ptr<token_source> tokens;

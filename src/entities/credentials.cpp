@@ -70,7 +70,7 @@ void token_source::complete(api_result<access_tokens> result)
 {
     std::optional<api_error> failure;
     if (!result)
-        failure = std::move(result.error());
+        failure = result.error();
     else if (auto ok = check_tokens(*result); !ok)
         failure =
             provider_error("the credentials provider returned an unusable token: " + ok.error().message);

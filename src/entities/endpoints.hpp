@@ -22,7 +22,7 @@ struct endpoint {
     std::string_view name;            ///< the spec's operationId without `_resource`, for events
     http::verb method;                ///< the HTTP method
     std::string_view path;            ///< below the base URL's prefix; `{user_uuid}` is substituted
-    std::array<unsigned, 2> success;  ///< statuses that mean success (0: unused)
+    std::array<unsigned, 2> success;  ///< statuses that mean success (the same twice when only one)
     bool safe_to_repeat;              ///< may be replayed/retried after it may have reached the server
     bool masked;                      ///< sends `request_options::fields` as X-Fields
     std::string Params::*user_uuid{}; ///< the `{user_uuid}` segment, if the path has one
@@ -34,22 +34,22 @@ inline constexpr std::nullptr_t endpoint_for = nullptr;
 
 template <>
 inline constexpr endpoint<get_me_params> endpoint_for<get_me_params>{
-    "get_me", http::verb::get, "/users/me", {200, 0}, true, true};
+    "get_me", http::verb::get, "/users/me", {200, 200}, true, true};
 
 template <>
 inline constexpr endpoint<get_user_params> endpoint_for<get_user_params>{
-    "get_user", http::verb::get, "/users/{user_uuid}", {200, 0}, true, true, &get_user_params::user_uuid};
+    "get_user", http::verb::get, "/users/{user_uuid}", {200, 200}, true, true, &get_user_params::user_uuid};
 
 template <>
 inline constexpr endpoint<get_users_params> endpoint_for<get_users_params>{
-    "get_users", http::verb::get, "/users", {200, 0}, true, true};
+    "get_users", http::verb::get, "/users", {200, 200}, true, true};
 
 template <>
 inline constexpr endpoint<get_user_storage_params> endpoint_for<get_user_storage_params>{
     "get_user_storage",
     http::verb::get,
     "/users/$storage",
-    {200, 0},
+    {200, 200},
     true,
     true,
     nullptr,
@@ -62,23 +62,23 @@ inline constexpr endpoint<post_users_params> endpoint_for<post_users_params>{
 
 template <>
 inline constexpr endpoint<put_user_params> endpoint_for<put_user_params>{
-    "put_user", http::verb::put, "/users/{user_uuid}", {204, 0}, true, false, &put_user_params::user_uuid};
+    "put_user", http::verb::put, "/users/{user_uuid}", {204, 204}, true, false, &put_user_params::user_uuid};
 
 template <>
 inline constexpr endpoint<delete_user_params> endpoint_for<delete_user_params>{
-    "delete_user", http::verb::delete_,           "/users/{user_uuid}", {204, 0}, true,
+    "delete_user", http::verb::delete_,           "/users/{user_uuid}", {204, 204}, true,
     false,         &delete_user_params::user_uuid};
 
 template <>
 inline constexpr endpoint<post_resend_activation_params> endpoint_for<post_resend_activation_params>{
-    "post_resend_activation", http::verb::post, "/users/$resend-activation", {200, 0}, false, true};
+    "post_resend_activation", http::verb::post, "/users/$resend-activation", {200, 200}, false, true};
 
 template <>
 inline constexpr endpoint<post_reset_mfa_params> endpoint_for<post_reset_mfa_params>{
-    "post_reset_mfa", http::verb::post, "/users/$mfa-reset", {204, 0}, false, false};
+    "post_reset_mfa", http::verb::post, "/users/$mfa-reset", {204, 204}, false, false};
 
 template <>
 inline constexpr endpoint<post_user_profile_params> endpoint_for<post_user_profile_params>{
-    "post_user_profile", http::verb::post, "/users/$profile", {204, 0}, false, false};
+    "post_user_profile", http::verb::post, "/users/$profile", {204, 204}, false, false};
 
 } // namespace igtcloud::entities::detail

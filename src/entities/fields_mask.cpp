@@ -24,6 +24,33 @@ bool is_control(char c) noexcept
     return u < 0x20 || u == 0x7F;
 }
 
+// The length of the well-formed UTF-8 sequence (RFC 3629) starting at s[pos], or 0 when there is none.
+std::size_t utf8_length(std::string_view s, std::size_t pos) noexcept
+{
+    auto const at = [&](std::size_t i) { return static_cast<unsigned char>(s[pos + i]); };
+    unsigned char const lead = at(0);
+    if (lead < 0x80) return 1;
+    std::size_t n = 0;
+    unsigned char low = 0x80, high = 0xBF; // the range of the second byte
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        n = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        n = 3;
+        if (lead == 0xE0) low = 0xA0;  // no overlong forms
+        if (lead == 0xED) high = 0x9F; // no surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        n = 4;
+        if (lead == 0xF0) low = 0x90;
+        if (lead == 0xF4) high = 0x8F; // at most U+10FFFF
+    } else {
+        return 0;
+    }
+    if (s.size() - pos < n || at(1) < low || at(1) > high) return 0;
+    for (std::size_t i = 2; i < n; ++i)
+        if ((at(i) & 0xC0) != 0x80) return 0;
+    return n;
+}
+
 bool ends_name(char c) noexcept
 {
     return c == ',' || c == '{' || c == '}' || is_blank(c);
@@ -38,22 +65,25 @@ void append_hex(std::string& out, char c)
 }
 
 // The mask as quoted in a message: at most echo_limit bytes, not cutting a UTF-8 sequence, and control
-// bytes written as \xNN so that the message stays on one line.
+// bytes and bytes that are not UTF-8 written as \xNN, so that the message stays one line of valid UTF-8.
 std::string echo(std::string_view text)
 {
     bool const cut = text.size() > echo_limit;
     std::size_t n = cut ? echo_limit : text.size();
     while (cut && n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80)
         --n;
+    auto const quoted = text.substr(0, n);
     std::string out;
     out.reserve(n + 8);
-    for (char c : text.substr(0, n)) {
-        if (!is_control(c)) {
-            out += c;
+    for (std::size_t i = 0; i < quoted.size();) {
+        auto const length = is_control(quoted[i]) ? 0 : utf8_length(quoted, i);
+        if (length != 0) {
+            out.append(quoted, i, length);
+            i += length;
             continue;
         }
         out += "\\x";
-        append_hex(out, c);
+        append_hex(out, quoted[i++]);
     }
     if (cut) out += "...";
     return out;
@@ -165,10 +195,14 @@ private:
     {
         std::size_t const start = pos;
         for (; pos < end && !ends_name(text_[pos]); ++pos) {
-            if (!is_control(text_[pos])) continue;
-            std::string problem = "control character 0x";
-            append_hex(problem, text_[pos]);
-            return fail(problem, pos);
+            if (is_control(text_[pos])) {
+                std::string problem = "control character 0x";
+                append_hex(problem, text_[pos]);
+                return fail(problem, pos);
+            }
+            auto const length = utf8_length(text_.substr(0, end), pos);
+            if (length == 0) return fail("invalid UTF-8", pos); // the name would be a JSON member name
+            pos += length - 1;
         }
         if (last_ == token::close) return fail("expected ',' after '}'", start);
         if (last_ != token::separator) return fail("expected ',' between field names", start);

@@ -44,10 +44,11 @@ public:
     ///
     /// Errors: `error::invalid_argument` (status 0) for an empty or blank mask, unbalanced braces, a `{` not
     /// directly after a field name (or after `*`), an empty field name (`,a`, `a,,b`, `a,`, `{}`, `a{}`),
-    /// names not separated by `,` (`a b`, `a{b}c`), control characters (below 0x20, or 0x7F), text after the
-    /// closing outer brace, or nesting deeper than max_depth. The message names the problem and its byte
-    /// offset and quotes at most 64 bytes of the mask. Nothing is thrown: running out of memory yields
-    /// `boost::system::errc::not_enough_memory` with an empty message.
+    /// names not separated by `,` (`a b`, `a{b}c`), control characters (below 0x20, or 0x7F), bytes that are
+    /// not well-formed UTF-8 (names become JSON member names), text after the closing outer brace, or nesting
+    /// deeper than max_depth. The message names the problem and its byte offset and quotes at most 64 bytes
+    /// of the mask (control bytes and bytes that are not UTF-8 as `\xNN`). Nothing is thrown: running out
+    /// of memory yields `boost::system::errc::not_enough_memory` with an empty message.
     static api_result<fields_mask> parse(std::string_view text) noexcept;
 
     /// Applies the mask as Flask-RESTX's `Mask.apply` does (without `skip`):

@@ -173,9 +173,7 @@ private:
         auto [type, slot] = target();
         if (type == nullptr) return false;
         switch (type->what) {
-        case kind::string:
-            static_cast<std::string*>(slot)->assign(s.data(), s.size());
-            return true;
+        case kind::string: static_cast<std::string*>(slot)->assign(s.data(), s.size()); return true;
         case kind::date_time:
             if (auto t = parse_date_time(s)) {
                 *static_cast<date_time*>(slot) = *t;
@@ -188,8 +186,7 @@ private:
                 return true;
             }
             return false;
-        default:
-            return false;
+        default: return false;
         }
     }
 

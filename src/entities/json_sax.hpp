@@ -25,10 +25,10 @@ namespace igtcloud::entities::detail {
 struct sax_type {
     enum class kind : unsigned char { string, boolean, integer, date_time, date, array, object, unsupported };
     kind what{kind::unsupported};
-    sax_type const* element{};        ///< array: the element's type
-    void* (*append)(void* vector){};  ///< array: appends an element, returns it
+    sax_type const* element{};                      ///< array: the element's type
+    void* (*append)(void* vector){};                ///< array: appends an element, returns it
     void (*reserve)(void* vector, std::size_t n){}; ///< array: room for n elements
-    int (*find)(std::string_view){};  ///< object: the index of the field with this name, or -1
+    int (*find)(std::string_view){};                ///< object: the index of the field with this name, or -1
     void* (*emplace)(void* object, int field, sax_type const*& type){}; ///< object: a fresh field value
     void (*reset)(void* object, int field){};                           ///< object: the field made absent
 };
@@ -70,8 +70,11 @@ struct sax_traits<T> {
     static int find(std::string_view key)
     {
         int found = -1, i = 0;
-        std::apply([&](auto const&... f) { (void)((same_name(key, f.name) ? (found = i, true) : (++i, false)) || ...); },
-                   fields_of<T>);
+        std::apply(
+            [&](auto const&... f) {
+                (void)((same_name(key, f.name) ? (found = i, true) : (++i, false)) || ...);
+            },
+            fields_of<T>);
         return found;
     }
     static void* emplace(void* object, int field, sax_type const*& type)
@@ -80,7 +83,9 @@ struct sax_traits<T> {
         int i = 0;
         std::apply(
             [&](auto const&... f) {
-                (void)((i++ == field ? (out = emplace_one(*static_cast<T*>(object), f, type), true) : false) || ...);
+                (void)((i++ == field ? (out = emplace_one(*static_cast<T*>(object), f, type), true)
+                                     : false) ||
+                       ...);
             },
             fields_of<T>);
         return out;
@@ -100,7 +105,8 @@ struct sax_traits<T> {
         type = &sax_traits<M>::type;
         return &(object.*f.member).emplace();
     }
-    static constexpr sax_type type{sax_type::kind::object, nullptr, nullptr, nullptr, &find, &emplace, &reset};
+    static constexpr sax_type type{
+        sax_type::kind::object, nullptr, nullptr, nullptr, &find, &emplace, &reset};
 };
 
 /// Decodes the whole of `text` into `*out`, a value-initialized object of the type `type` describes. False

@@ -50,7 +50,8 @@ void redact_secrets(exchange_result& x, wire_request const& request)
     for (auto secret : request.secrets()) {
         if (secret.empty()) continue;
         for (auto* text : {&x.body, &x.content_type}) {
-            for (auto at = text->find(secret); at != std::string::npos; at = text->find(secret, at + mark.size()))
+            for (auto at = text->find(secret); at != std::string::npos;
+                 at = text->find(secret, at + mark.size()))
                 text->replace(at, secret.size(), mark);
         }
     }
@@ -73,22 +74,22 @@ api_result<prepared> prepare(client_impl& impl, request_spec spec)
     query_param const query[] = {{"region", spec.region}};
     auto built = build_target(target, impl.url.prefix, spec.path,
                               spec.user_uuid ? path : std::span<path_param const>{}, query);
-    if (!built) return std::move(built.error());
+    if (!built) return built.error();
 
     if (impl.proxy && !impl.proxy->tunnel) target.insert(0, impl.proxy->absolute_prefix);
 
     if (spec.masked && spec.options->fields) {
         auto const& mask = *spec.options->fields;
-        if (auto ok = check_header_value("X-Fields", mask); !ok) return std::move(ok.error());
+        if (auto ok = check_header_value("X-Fields", mask); !ok) return ok.error();
         if (auto parsed = fields_mask::parse(mask); !parsed) return invalid(parsed.error().message);
     }
 
     // The head, in one string: request line, headers, then the token headers (set_tokens) and the blank line.
     auto& req = op.request;
     auto const method = http::to_string(spec.method);
-    auto const* authorization =
-        impl.proxy && !impl.proxy->tunnel && !impl.proxy->authorization.empty() ? &impl.proxy->authorization
-                                                                                 : nullptr;
+    auto const* authorization = impl.proxy && !impl.proxy->tunnel && !impl.proxy->authorization.empty()
+                                    ? &impl.proxy->authorization
+                                    : nullptr;
     bool const masked = spec.masked && spec.options->fields.has_value();
     std::string_view const fields = masked ? std::string_view(*spec.options->fields) : std::string_view();
     req.method = spec.method;
@@ -132,7 +133,7 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
     exchange_result x;
     auto acquired = co_await impl.pool.acquire(op.deadline, fresh);
     if (!acquired) {
-        x.failure = std::move(acquired.error());
+        x.failure = acquired.error();
         co_return x;
     }
     auto& lease = *acquired;
@@ -140,7 +141,7 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
     if (lease.needs_open()) {
         auto to = co_await impl.resolve(op.deadline);
         if (!to || impl.is_shut_down()) { // no socket to close yet while resolving: look again
-            x.failure = to ? failure_of(impl, asio::error::operation_aborted, false) : std::move(to.error());
+            x.failure = to ? failure_of(impl, asio::error::operation_aborted, false) : to.error();
             co_return x;
         }
         auto const connect_deadline =
@@ -269,7 +270,7 @@ asio::awaitable<exchange_result> run_operation(std::shared_ptr<client_impl> owne
             auto tokens = co_await impl.tokens->get(op.deadline, rejected);
             if (!tokens) {
                 exchange_result x;
-                x.failure = std::move(tokens.error());
+                x.failure = tokens.error();
                 co_return x;
             }
             apply_tokens(op, *tokens);

@@ -102,11 +102,11 @@ api_result<T> finish(exchange_result&& x, std::array<unsigned, 2> success)
         return {};
     } else if constexpr (is_created<T>::value) {
         auto value = decode_document<decltype(T::value)>(x.body);
-        if (!value) return answered(std::move(value.error()), x.status);
+        if (!value) return answered(value.error(), x.status);
         return T{std::move(*value), x.status == 201};
     } else {
         auto value = decode_document<T>(x.body);
-        if (!value) return answered(std::move(value.error()), x.status);
+        if (!value) return answered(value.error(), x.status);
         return value;
     }
 }
@@ -115,14 +115,15 @@ template <class T>
 void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, std::array<unsigned, 2> success,
             asio::any_completion_handler<void(api_result<T>)> handler)
 {
-    // The handler's own executor, else the session's: given as the io_context executor when it is one, because
-    // that fits inside the type-erased completion executor (the any_io_executor would be copied to the heap).
+    // The handler's own executor, else the session's: given as the io_context executor when it is one,
+    // because that fits inside the type-erased completion executor (the any_io_executor would be copied to
+    // the heap).
     auto const* io = impl->executor.target<asio::io_context::executor_type>();
     auto const executor = io ? asio::get_associated_executor(handler, *io)
                              : asio::get_associated_executor(handler, impl->executor);
     if (!op) { // never complete inside the initiating call
-        asio::post(impl->executor, asio::bind_executor(executor, [h = std::move(handler),
-                                                                  e = std::move(op.error())]() mutable {
+        asio::post(impl->executor,
+                   asio::bind_executor(executor, [h = std::move(handler), e = op.error()]() mutable {
                        std::move(h)(api_result<T>(std::move(e)));
                    }));
         return;
@@ -136,13 +137,14 @@ void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, std::arr
             std::move(h)(finish<T>(std::move(x), success));
         });
     auto body = run_operation(impl, std::move(*op));
-    // The operation's steps never overlap (one awaited step at a time), so without a cancellation slot it runs
-    // on the session's executor as it is. With one, co_spawn delivers cancellation through the operation's
-    // executor, which must then be a strand (client_impl::next_strand).
+    // The operation's steps never overlap (one awaited step at a time), so without a cancellation slot it
+    // runs on the session's executor as it is. With one, co_spawn delivers cancellation through the
+    // operation's executor, which must then be a strand (client_impl::next_strand).
     if (!slot.is_connected())
         asio::co_spawn(impl->executor, std::move(body), std::move(done));
     else
-        asio::co_spawn(impl->next_strand(), std::move(body), asio::bind_cancellation_slot(slot, std::move(done)));
+        asio::co_spawn(impl->next_strand(), std::move(body),
+                       asio::bind_cancellation_slot(slot, std::move(done)));
 }
 
 template <class Params>

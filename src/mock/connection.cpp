@@ -4,6 +4,8 @@
 // that moves a deadline instead of arming a timer for every read and write.
 #include "mock/connection.hpp"
 
+#include "mock/request_view.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -54,31 +56,6 @@ constexpr std::string_view injected_body = R"({"message": "injected fault"})";
 
 using namespace std::string_view_literals;
 
-/// The request as the service sees it: views into the parsed message, found in one pass over the fields.
-request_view view_of(http::request<http::string_body> const& req) noexcept
-{
-    request_view v;
-    v.method = req.method_string();
-    v.target = req.target();
-    v.body = req.body();
-    for (auto const& f : req) {
-        if (f.name() == http::field::content_type) {
-            if (v.content_type.empty()) v.content_type = f.value();
-            continue;
-        }
-        if (f.name() != http::field::unknown) continue;
-        auto const name = f.name_string();
-        if (beast::iequals(name, "X-JWT")) {
-            if (v.jwt.empty()) v.jwt = f.value();
-        } else if (beast::iequals(name, "X-CSRF-TOKEN")) {
-            if (v.csrf_token.empty()) v.csrf_token = f.value();
-        } else if (beast::iequals(name, "X-Fields") && !v.has_fields) {
-            v.fields = f.value();
-            v.has_fields = true;
-        }
-    }
-    return v;
-}
 
 /// `{"message": text}` with the given status, for answers the network layer makes itself.
 answer message(unsigned status, std::string_view text, char const* route)

@@ -243,8 +243,9 @@ void connection_pool::give_back(lease& l, bool reusable, std::optional<std::chro
     // waiter nor kept idle: has_pending_input() also covers a closed socket. Checked before locking, and only
     // when a waiter may take it at once (a system call per request otherwise): an idle connection is checked
     // again when it is next acquired.
-    bool const junk = reusable && (waiting_.load(std::memory_order_relaxed) != 0 ? l.conn_->has_pending_input()
-                                                                                  : l.conn_->has_buffered_input());
+    bool const junk =
+        reusable && (waiting_.load(std::memory_order_relaxed) != 0 ? l.conn_->has_pending_input()
+                                                                   : l.conn_->has_buffered_input());
     doomed_list doomed;
     {
         std::lock_guard lock(mutex_);

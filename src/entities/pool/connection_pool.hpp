@@ -65,8 +65,8 @@ private:
     bool reused_{};
 };
 
-/// An unordered_map that keeps the nodes of erased entries for later inserts: with one connection going in and
-/// out of the pool per request, the steady state allocates nothing. Not thread-safe (the pool's lock).
+/// An unordered_map that keeps the nodes of erased entries for later inserts: with one connection going in
+/// and out of the pool per request, the steady state allocates nothing. Not thread-safe (the pool's lock).
 template <class Key, class Value>
 class recycling_map {
 public:

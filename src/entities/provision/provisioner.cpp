@@ -39,9 +39,10 @@ using clock_type = std::chrono::steady_clock;
 // Everything of one run; touched only on the run's strand.
 struct run_state {
     run_state(users_api u, provision_source s, provision_options o)
-        : users(std::move(u)), source(std::move(s)), options(std::move(o))
-    {
-    }
+        : users(std::move(u))
+        , source(std::move(s))
+        , options(std::move(o))
+    {}
 
     users_api users;
     provision_source source;

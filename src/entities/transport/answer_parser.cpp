@@ -1,7 +1,7 @@
 #include "entities/transport/answer_parser.hpp"
 
+#include <algorithm>
 #include <charconv>
-#include <limits>
 
 namespace igtcloud::entities::detail {
 namespace {
@@ -28,6 +28,7 @@ void answer_parser::on_request_impl(boost::beast::http::verb, string_view, strin
 void answer_parser::on_response_impl(int code, string_view, int version, error_code& ec)
 {
     if (version != 11 && version != 10) ec = boost::beast::http::error::bad_version;
+    if (code < 100 || code > 599) ec = boost::beast::http::error::bad_status;
     status_ = static_cast<unsigned>(code);
 }
 
@@ -48,8 +49,7 @@ void answer_parser::on_field_impl(boost::beast::http::field name, string_view, s
     case field::keep_alive:
         keep_alive_timeout_ = parse_keep_alive_timeout(std::string_view(value.data(), value.size()));
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -57,9 +57,10 @@ void answer_parser::on_header_impl(error_code&) {}
 
 void answer_parser::on_body_init_impl(boost::optional<std::uint64_t> const& content_length, error_code&)
 {
-    // basic_parser has already refused a Content-Length above the body limit.
-    if (content_length && *content_length <= std::numeric_limits<std::size_t>::max())
-        body_.reserve(static_cast<std::size_t>(*content_length));
+    // basic_parser has already refused a Content-Length above the body limit; larger bodies grow as they
+    // come.
+    if (content_length)
+        body_.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*content_length, max_reserve)));
 }
 
 std::size_t answer_parser::on_body_impl(string_view body, error_code&)

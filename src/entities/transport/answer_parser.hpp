@@ -8,8 +8,10 @@
 //   body         -> body(): sized bodies reserved once from Content-Length, chunked bodies appended
 //   framing      -> Beast's basic_parser: keep_alive(), is_done(), got_some(), header and body limits
 //
-// Nothing is allocated for headers, so a steady-state answer costs one allocation: its body. One parser per
-// answer (Beast parsers parse one message); cheap to construct.
+// Nothing is allocated for headers, so a steady-state answer costs one allocation: its body (reserved from
+// Content-Length up to max_reserve: a server's header alone cannot make the client reserve 64 MiB). A status
+// outside 100-599 is refused (http::error::bad_status). One parser per answer (Beast parsers parse one
+// message); cheap to construct.
 
 #include <boost/beast/http/basic_parser.hpp>
 
@@ -25,7 +27,7 @@ public:
 
     unsigned status() const noexcept { return status_; }
     /// The Content-Type of an answer other than 2xx (empty otherwise, or when there was none).
-    std::string const& content_type() const noexcept { return content_type_; }
+    std::string& content_type() noexcept { return content_type_; }
     /// The raw Retry-After of an answer other than 2xx.
     std::string const& retry_after() const noexcept { return retry_after_; }
     bool has_retry_after() const noexcept { return has_retry_after_; }
@@ -47,6 +49,8 @@ private:
     void on_chunk_header_impl(std::uint64_t size, string_view extensions, error_code& ec) override;
     std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
     void on_finish_impl(error_code& ec) override;
+
+    static constexpr std::size_t max_reserve = 1u << 20;
 
     unsigned status_{};
     bool has_retry_after_{};

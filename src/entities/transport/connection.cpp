@@ -8,17 +8,17 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include <array>
 
 #include "entities/transport/answer_parser.hpp"
 #include "entities/transport/proxy.hpp"
 #include <openssl/ssl.h>
 #include <poll.h>
-
-#include <array>
 
 namespace igtcloud::entities::detail {
 namespace {
@@ -186,13 +186,14 @@ std::array<std::string_view, 3> wire_request::secrets() const noexcept
         if (at == std::string::npos) return {};
         auto const start = at + name.size();
         auto const end = head.find("\r\n", start);
-        return std::string_view(head).substr(start, end == std::string::npos ? std::string::npos : end - start);
+        return std::string_view(head).substr(start,
+                                             end == std::string::npos ? std::string::npos : end - start);
     };
     return {value_of("\r\nX-JWT: "), value_of("\r\nX-CSRF-TOKEN: "), value_of("\r\nProxy-Authorization: ")};
 }
 
-asio::awaitable<exchange_outcome> connection::async_exchange(wire_request const& request, answer_parser& parser,
-                                                             steady_time deadline)
+asio::awaitable<exchange_outcome> connection::async_exchange(wire_request const& request,
+                                                             answer_parser& parser, steady_time deadline)
 {
     tcp().expires_at(deadline);
     // Not a coroutine itself: hands over the exchange's own (one frame fewer per request).

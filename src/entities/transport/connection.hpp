@@ -11,12 +11,12 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <array>
 #include <variant>
 
 #include <openssl/ssl.h>
@@ -64,13 +64,16 @@ struct peer {
 /// close the head, so new tokens from a provider replace only them.
 struct wire_request {
     http::verb method{};
-    std::string head{};              ///< request line, headers, token headers, the blank line
-    std::string body{};              ///< JSON text, or empty
-    std::size_t target_offset{};     ///< where the target starts in `head`
-    std::size_t target_size{};       ///< its length
-    std::size_t tokens_offset{};     ///< where the token headers start in `head`
+    std::string head{};          ///< request line, headers, token headers, the blank line
+    std::string body{};          ///< JSON text, or empty
+    std::size_t target_offset{}; ///< where the target starts in `head`
+    std::size_t target_size{};   ///< its length
+    std::size_t tokens_offset{}; ///< where the token headers start in `head`
 
-    std::string_view target() const noexcept { return std::string_view(head).substr(target_offset, target_size); }
+    std::string_view target() const noexcept
+    {
+        return std::string_view(head).substr(target_offset, target_size);
+    }
     /// Replaces the token headers (an empty value: no header). The values must be valid header values.
     void set_tokens(std::string_view jwt, std::string_view csrf_token);
     /// The secret header values in the head (X-JWT, X-CSRF-TOKEN, Proxy-Authorization); empty when absent.
