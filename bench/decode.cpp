@@ -1,4 +1,5 @@
-// Decoding the 1,000-user list (or one user): our decode into models against boost::json::parse alone of the same bytes.
+// Decoding the 1,000-user list (or one user): our decode into models against boost::json::parse alone of the
+// same bytes.
 //   bench_decode FILE [rounds] [iterations]      alternates parse / decode batches, prints one JSON line
 //   bench_decode FILE --only parse|decode N      N of one kind (for callgrind: two lengths, difference)
 #include <igtcloud/entities/models.hpp>
@@ -12,9 +13,8 @@
 #include <string>
 #include <vector>
 
-#include <sys/resource.h>
-
 #include "measure.hpp"
+#include <sys/resource.h>
 
 namespace {
 
@@ -22,7 +22,8 @@ double cpu_seconds()
 {
     ::rusage u{};
     ::getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 bool parse_once(std::string const& text)
@@ -101,6 +102,6 @@ int main(int argc, char** argv)
     auto const mp = median(parse_ms), md = median(decode_ms);
     std::cout << "{\"bytes\":" << text.size() << ",\"parse_ms\":" << mp << ",\"decode_ms\":" << md
               << ",\"ratio\":" << md / mp << ",\"parse_mb_s\":" << double(text.size()) / mp / 1e3
-              << ",\"decode_mb_s\":" << double(text.size()) / md / 1e3 << ",\"parse_allocs\":" << p.allocs_per_op
-              << ",\"decode_allocs\":" << d.allocs_per_op << "}\n";
+              << ",\"decode_mb_s\":" << double(text.size()) / md / 1e3
+              << ",\"parse_allocs\":" << p.allocs_per_op << ",\"decode_allocs\":" << d.allocs_per_op << "}\n";
 }

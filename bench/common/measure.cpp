@@ -14,9 +14,10 @@ namespace {
 
 [[noreturn]] void usage(std::string_view problem)
 {
-    std::cerr << "bench: " << problem
-              << "\noptions: --host H --port P --target T --method GET|POST --mode M --in-flight N --requests N"
-                 " --warmup N --jwt T --csrf-token T --run-id ID\n";
+    std::cerr
+        << "bench: " << problem
+        << "\noptions: --host H --port P --target T --method GET|POST --mode M --in-flight N --requests N"
+           " --warmup N --jwt T --csrf-token T --run-id ID\n";
     std::exit(2);
 }
 
@@ -132,14 +133,15 @@ void recorder::print_result(std::string_view contender, bench_args const& args, 
     };
     auto const n = double(count_ == 0 ? 1 : count_);
     auto const seconds = std::chrono::duration<double>(stopped_ - started_).count();
-    std::printf("{\"contender\":\"%.*s\",\"mode\":\"%s\",\"method\":\"%s\",\"target\":\"%s\",\"in_flight\":%u,"
-                "\"requests\":%llu,\"errors\":%llu,\"seconds\":%.6f,\"rps\":%.1f,\"cpu_us_per_req\":%.3f,"
-                "\"allocs_per_req\":%.2f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"peak_rss_kib\":%ld}\n",
-                int(contender.size()), contender.data(), args.mode.c_str(), args.method.c_str(),
-                args.target.c_str(), args.in_flight, static_cast<unsigned long long>(count_),
-                static_cast<unsigned long long>(errors), seconds, n / seconds,
-                (cpu_stopped_ - cpu_started_) * 1e6 / n, double(allocs_stopped_ - allocs_started_) / n,
-                percentile_us(0.50), percentile_us(0.99), peak_rss_kib());
+    std::printf(
+        "{\"contender\":\"%.*s\",\"mode\":\"%s\",\"method\":\"%s\",\"target\":\"%s\",\"in_flight\":%u,"
+        "\"requests\":%llu,\"errors\":%llu,\"seconds\":%.6f,\"rps\":%.1f,\"cpu_us_per_req\":%.3f,"
+        "\"allocs_per_req\":%.2f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"peak_rss_kib\":%ld}\n",
+        int(contender.size()), contender.data(), args.mode.c_str(), args.method.c_str(), args.target.c_str(),
+        args.in_flight, static_cast<unsigned long long>(count_), static_cast<unsigned long long>(errors),
+        seconds, n / seconds, (cpu_stopped_ - cpu_started_) * 1e6 / n,
+        double(allocs_stopped_ - allocs_started_) / n, percentile_us(0.50), percentile_us(0.99),
+        peak_rss_kib());
     std::fflush(stdout);
 }
 

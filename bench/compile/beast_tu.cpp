@@ -17,7 +17,8 @@ int main()
     http::async_write(stream, req, [](beast::error_code ec, std::size_t) { std::cout << ec.message(); });
     beast::flat_buffer buffer;
     http::response<http::string_body> res;
-    http::async_read(stream, buffer, res, [](beast::error_code ec, std::size_t) { std::cout << ec.message(); });
+    http::async_read(stream, buffer, res,
+                     [](beast::error_code ec, std::size_t) { std::cout << ec.message(); });
     ioc.run();
     return 0;
 }

@@ -15,8 +15,9 @@ int main()
     auto users = s.users();
     users.async_get_me([](ent::api_result<ent::user_info> r) { std::cout << r.has_value() << '\n'; });
     auto list = users.async_get_users(boost::asio::use_future);
-    users.async_post_users(ent::user_create{.email = "a@example.org", .login_id = "a"},
-                           [](ent::api_result<ent::created<ent::user_info>> r) { std::cout << r.has_value(); });
+    users.async_post_users(
+        ent::user_create{.email = "a@example.org", .login_id = "a"},
+        [](ent::api_result<ent::created<ent::user_info>> r) { std::cout << r.has_value(); });
     ioc.run();
     return list.get().has_value() ? 0 : 1;
 }
