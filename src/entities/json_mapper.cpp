@@ -195,9 +195,9 @@ void write(boost::json::value& out, coding const& v)
 namespace {
 
 // One per thread: the parser's stacks and a buffer for the DOM are kept between documents. The DOM of a
-// document takes about 2.7 times its text (measured on user lists), so the buffer grows to 3 times the largest
-// text seen, up to max_kept_bytes; a larger document overflows into blocks of the default resource, freed
-// with the next document.
+// document takes about 2.7 times its text (measured on user lists), so the buffer grows to 3 times the
+// largest text seen, up to max_kept_bytes; a larger document overflows into blocks of the default resource,
+// freed with the next document.
 struct reusable_parser {
     static constexpr std::size_t initial_bytes = 64 * 1024;
     static constexpr std::size_t max_kept_bytes = 8u << 20;

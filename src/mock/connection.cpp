@@ -4,8 +4,6 @@
 // that moves a deadline instead of arming a timer for every read and write.
 #include "mock/connection.hpp"
 
-#include "mock/request_view.hpp"
-
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -31,6 +29,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "mock/request_view.hpp"
 #include <openssl/ssl.h>
 
 namespace igtcloud::mock::detail {
@@ -55,7 +54,6 @@ constexpr std::chrono::milliseconds max_linger{2'000};
 constexpr std::string_view injected_body = R"({"message": "injected fault"})";
 
 using namespace std::string_view_literals;
-
 
 /// `{"message": text}` with the given status, for answers the network layer makes itself.
 answer message(unsigned status, std::string_view text, char const* route)
