@@ -88,12 +88,12 @@ public:
 
     bool on_string_part(std::string_view s, std::size_t, error_code&)
     {
-        if (skip_ == 0) part_.append(s);
+        if (skip_ == 0 && !skip_this_value()) part_.append(s);
         return true;
     }
     bool on_string(std::string_view s, std::size_t, error_code&)
     {
-        if (skip_ != 0 || skip_this_value()) return true;
+        if (skip_ != 0 || skip_this_value()) return true; // its parts were not kept either
         if (!part_.empty()) {
             part_.append(s);
             s = part_;
