@@ -93,11 +93,10 @@ inline api_error answered(api_error e, unsigned status)
 }
 
 template <class T>
-api_result<T> finish(exchange_result&& x, std::array<unsigned, 2> success)
+api_result<T> finish(exchange_result&& x, success_statuses success)
 {
     if (x.failure) return std::move(*x.failure);
-    if (x.status != success[0] && x.status != success[1])
-        return error_from_answer(x.status, x.content_type, x.body);
+    if (!success.contains(x.status)) return error_from_answer(x.status, x.content_type, x.body);
     if constexpr (std::is_void_v<T>) {
         return {};
     } else if constexpr (is_created<T>::value) {
@@ -112,7 +111,7 @@ api_result<T> finish(exchange_result&& x, std::array<unsigned, 2> success)
 }
 
 template <class T>
-void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, std::array<unsigned, 2> success,
+void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, success_statuses success,
             asio::any_completion_handler<void(api_result<T>)> handler)
 {
     // The handler's own executor, else the session's: given as the io_context executor when it is one,
