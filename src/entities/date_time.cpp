@@ -1,8 +1,10 @@
-// RFC 3339 date-time and full-date parsing and formatting, hand-written: libstdc++ 12 has neither
-// std::chrono::parse nor std::format. Parsing reads fixed positions with bounds checks, no locale,
-// no allocation; the C++20 calendar types do the validation and the conversion to UTC.
+// RFC 3339 date-time and full-date parsing and formatting, and the HTTP-date parser (RFC 9110), hand-written:
+// libstdc++ 12 has neither std::chrono::parse nor std::format. Parsing reads fixed positions with bounds
+// checks, no locale, no allocation, through one digit reader and one clock reader; the C++20 calendar types
+// do the validation and the conversion to UTC.
 #include "entities/date_time.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -41,8 +43,9 @@ constexpr bool read_digits(std::string_view s, std::size_t pos, std::size_t coun
     return true;
 }
 
-// Parses "HH:MM:SS", exactly, into the time since midnight.
-std::optional<chr::seconds> parse_clock(std::string_view s) noexcept
+// Parses "HH:MM:SS", exactly, into the time since midnight: hours 00-23, minutes 00-59, seconds 00 to
+// `max_second` (59, or 60 where a leap second is accepted).
+std::optional<chr::seconds> parse_clock(std::string_view s, int max_second = 59) noexcept
 {
     int h = 0;
     int m = 0;
@@ -50,7 +53,7 @@ std::optional<chr::seconds> parse_clock(std::string_view s) noexcept
     if (s.size() != 8 || !read_digits(s, 0, 2, h) || !char_at(s, 2, ':') || !read_digits(s, 3, 2, m) ||
         !char_at(s, 5, ':') || !read_digits(s, 6, 2, sec))
         return std::nullopt;
-    if (h > 23 || m > 59 || sec > 59) return std::nullopt;
+    if (h > 23 || m > 59 || sec > max_second) return std::nullopt;
     return chr::hours{h} + chr::minutes{m} + chr::seconds{sec};
 }
 
@@ -107,9 +110,146 @@ char* put_date(char* p, chr::year_month_day d) noexcept
     return put_digits(p, static_cast<unsigned>(d.day()), 2);
 }
 
+// ---- HTTP-date (RFC 9110 section 5.6.7): IMF-fixdate, RFC 850, asctime
+// --------------------------------------
+
+constexpr std::string_view short_days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+constexpr std::string_view long_days[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                          "Friday", "Saturday", "Sunday"};
+constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+template <std::size_t N>
+constexpr bool is_one_of(std::string_view const (&names)[N], std::string_view word) noexcept
+{
+    return std::find(std::begin(names), std::end(names), word) != std::end(names);
+}
+
+constexpr bool is_alpha(char c) noexcept
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+// A left-to-right reader of an HTTP-date over the shared readers; every read consumes what it matched or
+// fails.
+class cursor {
+public:
+    explicit constexpr cursor(std::string_view s) noexcept : s_{s} {}
+
+    constexpr bool at_end() const noexcept { return pos_ == s_.size(); }
+
+    // Consumes `text` when the input continues with it.
+    constexpr bool literal(std::string_view text) noexcept
+    {
+        if (s_.substr(pos_).substr(0, text.size()) != text) return false;
+        pos_ += text.size();
+        return true;
+    }
+
+    // Consumes exactly `width` digits (no sign, no space) into `out`.
+    constexpr bool digits(std::size_t width, int& out) noexcept
+    {
+        if (!read_digits(s_, pos_, width, out)) return false;
+        pos_ += width;
+        return true;
+    }
+
+    // Consumes the longest run of ASCII letters (possibly empty).
+    constexpr std::string_view word() noexcept
+    {
+        std::size_t const first = pos_;
+        while (pos_ < s_.size() && is_alpha(s_[pos_]))
+            ++pos_;
+        return s_.substr(first, pos_ - first);
+    }
+
+    // Consumes a month name; `out` is 1 for "Jan".
+    constexpr bool month(unsigned& out) noexcept
+    {
+        auto const name = word();
+        auto const it = std::find(std::begin(months), std::end(months), name);
+        if (it == std::end(months)) return false;
+        out = static_cast<unsigned>(it - std::begin(months)) + 1;
+        return true;
+    }
+
+    // Consumes "HH:MM:SS" (second 60 allowed: a leap second) into the time since midnight.
+    bool time_of_day(chr::seconds& out) noexcept
+    {
+        constexpr std::size_t width = 8;
+        auto const clock = parse_clock(s_.substr(pos_, width), 60);
+        if (!clock) return false;
+        pos_ += width;
+        out = *clock;
+        return true;
+    }
+
+private:
+    std::string_view s_;
+    std::size_t pos_{};
+};
+
+// The instant of a calendar date and a time of day (UTC), or nullopt for an invalid date.
+std::optional<chr::sys_seconds> instant(int y, unsigned m, int d, chr::seconds time) noexcept
+{
+    chr::year_month_day const date{chr::year{y}, chr::month{m}, chr::day{static_cast<unsigned>(d)}};
+    if (!date.ok()) return std::nullopt;
+    return chr::sys_days{date} + time;
+}
+
+// The full year of a two-digit RFC 850 year: the one ending in `yy` in (now - 50, now + 50].
+int full_year(int yy, chr::system_clock::time_point now) noexcept
+{
+    int const current = static_cast<int>(chr::year_month_day{chr::floor<chr::days>(now)}.year());
+    int year = current - ((current % 100) + 100) % 100 + yy;
+    if (year > current + 50) year -= 100;
+    if (year <= current - 50) year += 100;
+    return year;
+}
+
+// IMF-fixdate after "Sun, ": "06 Nov 1994 08:49:37 GMT".
+std::optional<chr::sys_seconds> imf_fixdate(cursor& c) noexcept
+{
+    int d = 0;
+    unsigned m = 0;
+    int y = 0;
+    chr::seconds t{};
+    if (!c.digits(2, d) || !c.literal(" ") || !c.month(m) || !c.literal(" ") || !c.digits(4, y) ||
+        !c.literal(" ") || !c.time_of_day(t) || !c.literal(" GMT") || !c.at_end())
+        return std::nullopt;
+    return instant(y, m, d, t);
+}
+
+// RFC 850 date after "Sunday, ": "06-Nov-94 08:49:37 GMT".
+std::optional<chr::sys_seconds> rfc850_date(cursor& c, chr::system_clock::time_point now) noexcept
+{
+    int d = 0;
+    unsigned m = 0;
+    int yy = 0;
+    chr::seconds t{};
+    if (!c.digits(2, d) || !c.literal("-") || !c.month(m) || !c.literal("-") || !c.digits(2, yy) ||
+        !c.literal(" ") || !c.time_of_day(t) || !c.literal(" GMT") || !c.at_end())
+        return std::nullopt;
+    return instant(full_year(yy, now), m, d, t);
+}
+
+// asctime date after "Sun ": "Nov  6 08:49:37 1994" (day as SP DIGIT or 2DIGIT).
+std::optional<chr::sys_seconds> asctime_date(cursor& c) noexcept
+{
+    int d = 0;
+    unsigned m = 0;
+    int y = 0;
+    chr::seconds t{};
+    if (!c.month(m) || !c.literal(" ")) return std::nullopt;
+    bool const day_ok = c.literal(" ") ? c.digits(1, d) : c.digits(2, d);
+    if (!day_ok || !c.literal(" ") || !c.time_of_day(t) || !c.literal(" ") || !c.digits(4, y) || !c.at_end())
+        return std::nullopt;
+    return instant(y, m, d, t);
+}
+
 } // namespace
 
-std::optional<date_time_t> parse_date_time(std::string_view text) noexcept
+std::optional<date_time> parse_date_time(std::string_view text) noexcept
 {
     // Fixed layout: date [0, 10), separator 10, clock [11, 19), then fraction and offset.
     constexpr std::size_t clock_pos = 11;
@@ -142,7 +282,7 @@ std::optional<chr::year_month_day> parse_date(std::string_view text) noexcept
     return ymd;
 }
 
-bool format_date_time(date_time_t t, std::string& out)
+bool format_date_time(date_time t, std::string& out)
 {
     // Range check on the time point itself: year_month_day's year would wrap for far instants.
     if (t < first_day || t >= end_day) return false;
@@ -172,6 +312,20 @@ bool format_date(chr::year_month_day d, std::string& out)
     char* const end = put_date(buf, d);
     out.append(buf, end);
     return true;
+}
+
+std::optional<chr::sys_seconds> parse_http_date(std::string_view text,
+                                                chr::system_clock::time_point now) noexcept
+{
+    cursor c{text};
+    auto const day_name = c.word();
+    if (c.literal(", ")) {
+        if (is_one_of(short_days, day_name)) return imf_fixdate(c);
+        if (is_one_of(long_days, day_name)) return rfc850_date(c, now);
+        return std::nullopt;
+    }
+    if (is_one_of(short_days, day_name) && c.literal(" ")) return asctime_date(c);
+    return std::nullopt;
 }
 
 } // namespace igtcloud::entities::detail

@@ -7,7 +7,8 @@
 
 #include <boost/beast/http/verb.hpp>
 
-#include <array>
+#include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,15 +17,40 @@ namespace igtcloud::entities::detail {
 
 namespace http = boost::beast::http;
 
+/// The statuses that mean success for an operation: a small list (one or two), written `{200}` or
+/// `{201, 200}`. Unused places never match, so no status (0 included) is a success unless listed.
+class success_statuses {
+public:
+    constexpr success_statuses() noexcept = default;
+    /// At most max_size statuses: more is a compile-time error in an endpoint row (constant evaluation).
+    constexpr success_statuses(std::initializer_list<unsigned> statuses) noexcept
+    {
+        for (unsigned status : statuses)
+            list_[size_++] = status;
+    }
+    constexpr bool contains(unsigned status) const noexcept
+    {
+        for (std::size_t i = 0; i < size_; ++i)
+            if (list_[i] == status) return true;
+        return false;
+    }
+    constexpr std::size_t size() const noexcept { return size_; }
+    static constexpr std::size_t max_size = 2;
+
+private:
+    unsigned list_[max_size]{};
+    std::size_t size_{};
+};
+
 /// One operation's HTTP description. Params is the operation's parameter struct.
 template <class Params>
 struct endpoint {
-    std::string_view name;            ///< the spec's operationId without `_resource`, for events
-    http::verb method;                ///< the HTTP method
-    std::string_view path;            ///< below the base URL's prefix; `{user_uuid}` is substituted
-    std::array<unsigned, 2> success;  ///< statuses that mean success (the same twice when only one)
-    bool safe_to_repeat;              ///< may be replayed/retried after it may have reached the server
-    bool masked;                      ///< sends `request_options::fields` as X-Fields
+    std::string_view name{};          ///< the spec's operationId without `_resource`, for events
+    http::verb method{};              ///< the HTTP method
+    std::string_view path{};          ///< below the base URL's prefix; `{user_uuid}` is substituted
+    success_statuses success{};       ///< statuses that mean success
+    bool safe_to_repeat{};            ///< may be replayed/retried after it may have reached the server
+    bool masked{};                    ///< sends `request_options::fields` as X-Fields
     std::string Params::*user_uuid{}; ///< the `{user_uuid}` segment, if the path has one
     std::optional<std::string> Params::*region{}; ///< the `region` query parameter, if the operation has one
 };
@@ -33,52 +59,95 @@ template <class Params>
 inline constexpr std::nullptr_t endpoint_for = nullptr;
 
 template <>
-inline constexpr endpoint<get_me_params> endpoint_for<get_me_params>{
-    "get_me", http::verb::get, "/users/me", {200, 200}, true, true};
+inline constexpr endpoint<get_me_params> endpoint_for<get_me_params>{.name = "get_me",
+                                                                     .method = http::verb::get,
+                                                                     .path = "/users/me",
+                                                                     .success = {200},
+                                                                     .safe_to_repeat = true,
+                                                                     .masked = true};
 
 template <>
-inline constexpr endpoint<get_user_params> endpoint_for<get_user_params>{
-    "get_user", http::verb::get, "/users/{user_uuid}", {200, 200}, true, true, &get_user_params::user_uuid};
+inline constexpr endpoint<get_user_params> endpoint_for<get_user_params>{.name = "get_user",
+                                                                         .method = http::verb::get,
+                                                                         .path = "/users/{user_uuid}",
+                                                                         .success = {200},
+                                                                         .safe_to_repeat = true,
+                                                                         .masked = true,
+                                                                         .user_uuid =
+                                                                             &get_user_params::user_uuid};
 
 template <>
-inline constexpr endpoint<get_users_params> endpoint_for<get_users_params>{
-    "get_users", http::verb::get, "/users", {200, 200}, true, true};
+inline constexpr endpoint<get_users_params> endpoint_for<get_users_params>{.name = "get_users",
+                                                                           .method = http::verb::get,
+                                                                           .path = "/users",
+                                                                           .success = {200},
+                                                                           .safe_to_repeat = true,
+                                                                           .masked = true};
 
 template <>
 inline constexpr endpoint<get_user_storage_params> endpoint_for<get_user_storage_params>{
-    "get_user_storage",
-    http::verb::get,
-    "/users/$storage",
-    {200, 200},
-    true,
-    true,
-    nullptr,
-    &get_user_storage_params::region};
+    .name = "get_user_storage",
+    .method = http::verb::get,
+    .path = "/users/$storage",
+    .success = {200},
+    .safe_to_repeat = true,
+    .masked = true,
+    .region = &get_user_storage_params::region};
 
 // POST /users is idempotent by the service's semantics: an existing loginId answers 200 with that user.
 template <>
-inline constexpr endpoint<post_users_params> endpoint_for<post_users_params>{
-    "post_users", http::verb::post, "/users", {201, 200}, true, true};
+inline constexpr endpoint<post_users_params> endpoint_for<post_users_params>{.name = "post_users",
+                                                                             .method = http::verb::post,
+                                                                             .path = "/users",
+                                                                             .success = {201, 200},
+                                                                             .safe_to_repeat = true,
+                                                                             .masked = true};
 
 template <>
-inline constexpr endpoint<put_user_params> endpoint_for<put_user_params>{
-    "put_user", http::verb::put, "/users/{user_uuid}", {204, 204}, true, false, &put_user_params::user_uuid};
+inline constexpr endpoint<put_user_params> endpoint_for<put_user_params>{.name = "put_user",
+                                                                         .method = http::verb::put,
+                                                                         .path = "/users/{user_uuid}",
+                                                                         .success = {204},
+                                                                         .safe_to_repeat = true,
+                                                                         .masked = false,
+                                                                         .user_uuid =
+                                                                             &put_user_params::user_uuid};
 
 template <>
 inline constexpr endpoint<delete_user_params> endpoint_for<delete_user_params>{
-    "delete_user", http::verb::delete_,           "/users/{user_uuid}", {204, 204}, true,
-    false,         &delete_user_params::user_uuid};
+    .name = "delete_user",
+    .method = http::verb::delete_,
+    .path = "/users/{user_uuid}",
+    .success = {204},
+    .safe_to_repeat = true,
+    .masked = false,
+    .user_uuid = &delete_user_params::user_uuid};
 
 template <>
 inline constexpr endpoint<post_resend_activation_params> endpoint_for<post_resend_activation_params>{
-    "post_resend_activation", http::verb::post, "/users/$resend-activation", {200, 200}, false, true};
+    .name = "post_resend_activation",
+    .method = http::verb::post,
+    .path = "/users/$resend-activation",
+    .success = {200},
+    .safe_to_repeat = false,
+    .masked = true};
 
 template <>
 inline constexpr endpoint<post_reset_mfa_params> endpoint_for<post_reset_mfa_params>{
-    "post_reset_mfa", http::verb::post, "/users/$mfa-reset", {204, 204}, false, false};
+    .name = "post_reset_mfa",
+    .method = http::verb::post,
+    .path = "/users/$mfa-reset",
+    .success = {204},
+    .safe_to_repeat = false,
+    .masked = false};
 
 template <>
 inline constexpr endpoint<post_user_profile_params> endpoint_for<post_user_profile_params>{
-    "post_user_profile", http::verb::post, "/users/$profile", {204, 204}, false, false};
+    .name = "post_user_profile",
+    .method = http::verb::post,
+    .path = "/users/$profile",
+    .success = {204},
+    .safe_to_repeat = false,
+    .masked = false};
 
 } // namespace igtcloud::entities::detail

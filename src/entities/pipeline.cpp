@@ -10,7 +10,9 @@
 
 #include <charconv>
 
+#include "entities/emit_event.hpp"
 #include "entities/fields_mask.hpp"
+#include "entities/retry/attempt_policy.hpp"
 #include "entities/retry/retry_policy.hpp"
 #include "entities/transport/answer_parser.hpp"
 
@@ -59,33 +61,34 @@ void redact_secrets(exchange_result& x, wire_request const& request)
 
 } // namespace
 
-api_result<prepared> prepare(client_impl& impl, request_spec spec)
-{
-    if (impl.is_shut_down())
-        return api_error{make_error_code(error::shut_down), 0, "the session was shut down"};
-    prepared op;
-    op.name = spec.name;
-    op.safe_to_repeat = spec.safe_to_repeat;
-    auto const timeout = spec.options->timeout.value_or(impl.options.request_timeout);
-    op.deadline = std::chrono::steady_clock::now() + timeout;
+namespace {
 
-    thread_local std::string target; // scratch: copied into the head below; its capacity is kept
+// The request target into `target`: the base URL's prefix, the path with its parameter, the query; in
+// absolute form for a plain (non-tunnel) proxy.
+api_result<void> write_target(client_impl const& impl, request_spec const& spec, std::string& target)
+{
     path_param const path[] = {{"user_uuid", spec.user_uuid.value_or("")}};
     query_param const query[] = {{"region", spec.region}};
     auto built = build_target(target, impl.url.prefix, spec.path,
                               spec.user_uuid ? path : std::span<path_param const>{}, query);
-    if (!built) return built.error();
-
+    if (!built) return built;
     if (impl.proxy && !impl.proxy->tunnel) target.insert(0, impl.proxy->absolute_prefix);
+    return {};
+}
 
-    if (spec.masked && spec.options->fields) {
-        auto const& mask = *spec.options->fields;
-        if (auto ok = check_header_value("X-Fields", mask); !ok) return ok.error();
-        if (auto parsed = fields_mask::parse(mask); !parsed) return invalid(parsed.error().message);
-    }
+// The X-Fields mask, when the operation sends one: a valid header value and a valid mask.
+api_result<void> check_mask(request_spec const& spec)
+{
+    if (!spec.masked || !spec.options->fields) return {};
+    auto const& mask = *spec.options->fields;
+    if (auto ok = check_header_value("X-Fields", mask); !ok) return ok;
+    if (auto parsed = fields_mask::parse(mask); !parsed) return invalid(parsed.error().message);
+    return {};
+}
 
-    // The head, in one string: request line, headers, then the token headers (set_tokens) and the blank line.
-    auto& req = op.request;
+// The head, in one string: request line, headers, then the token headers (set_tokens) and the blank line.
+void write_head(client_impl const& impl, request_spec& spec, std::string_view target, wire_request& req)
+{
     auto const method = http::to_string(spec.method);
     auto const* authorization = impl.proxy && !impl.proxy->tunnel && !impl.proxy->authorization.empty()
                                     ? &impl.proxy->authorization
@@ -97,36 +100,91 @@ api_result<prepared> prepare(client_impl& impl, request_spec spec)
                      impl.options.user_agent.size() + fields.size() +
                      (authorization ? authorization->size() : 0) + impl.options.jwt.size() +
                      impl.options.csrf_token.size() + 192);
-    auto& head = req.head;
-    auto header = [&head](std::string_view name, std::string_view value) {
-        head.append(name).append(": ").append(value).append("\r\n");
-    };
-    head.append(method.data(), method.size()).append(" ");
-    req.target_offset = head.size();
+    req.head.append(method.data(), method.size()).append(" ");
+    req.target_offset = req.head.size();
     req.target_size = target.size();
-    head.append(target).append(" HTTP/1.1\r\n");
-    header("Host", impl.url.host_header);
-    header("User-Agent", impl.options.user_agent);
-    header("Accept", "application/json");
-    if (authorization) header("Proxy-Authorization", *authorization);
-    if (masked) header("X-Fields", fields);
+    req.head.append(target).append(" HTTP/1.1\r\n");
+    req.add_header("Host", impl.url.host_header);
+    req.add_header("User-Agent", impl.options.user_agent);
+    req.add_header("Accept", "application/json");
+    if (authorization) req.add_header("Proxy-Authorization", *authorization);
+    if (masked) req.add_header("X-Fields", fields);
     if (spec.body) {
-        header("Content-Type", "application/json");
+        req.add_header("Content-Type", "application/json");
         req.body = std::move(*spec.body);
     }
     if (spec.body || spec.method == http::verb::post || spec.method == http::verb::put) {
         char digits[24];
         auto const end = std::to_chars(digits, digits + sizeof digits, req.body.size()).ptr;
-        header("Content-Length", std::string_view(digits, std::size_t(end - digits)));
+        req.add_header("Content-Length", std::string_view(digits, std::size_t(end - digits)));
     }
-    req.tokens_offset = head.size();
+    req.tokens_offset = req.head.size();
     // Static tokens are set once; a provider's are set per attempt (apply_tokens).
     if (impl.tokens->refreshable())
         req.set_tokens({}, {});
     else
         req.set_tokens(impl.options.jwt, impl.options.csrf_token);
+}
+
+} // namespace
+
+api_result<prepared> prepare(client_impl& impl, request_spec spec)
+{
+    if (impl.is_shut_down())
+        return api_error{make_error_code(error::shut_down), 0, "the session was shut down"};
+    prepared op;
+    op.name = spec.name;
+    op.safe_to_repeat = spec.safe_to_repeat;
+    auto const timeout = spec.options->timeout.value_or(impl.options.request_timeout);
+    op.deadline = std::chrono::steady_clock::now() + timeout;
+    thread_local std::string target; // scratch: copied into the head; its capacity is kept
+    if (auto ok = write_target(impl, spec, target); !ok) return ok.error();
+    if (auto ok = check_mask(spec); !ok) return ok.error();
+    write_head(impl, spec, target, op.request);
     return op;
 }
+
+namespace {
+
+// The failure of opening a connection, as the caller sees it. A connect timeout with time left on the
+// operation's deadline is reported as asio::error::timed_out, at the deadline as error::timeout. (Only the
+// report: the attempt policy reads the facts exchange_result::phase and timed_out, not this code.)
+api_error connect_failure(client_impl const& impl, connection const& conn, boost::system::error_code ec,
+                          bool cancelled, bool time_left)
+{
+    if (ec == beast::error::timeout && time_left)
+        return api_error{asio::error::timed_out, 0, "connecting timed out"};
+    auto failure = failure_of(impl, ec, cancelled);
+    if (ec == beast::error::timeout)
+        failure.message = "connecting timed out";
+    else if (ec == error::proxy_refused)
+        failure.message =
+            "the proxy refused the CONNECT tunnel with HTTP " + std::to_string(conn.proxy_status());
+    return failure;
+}
+
+// Resolves the server and opens the lease's new connection; false, with x.failure set, when that failed
+// (the lease then closes the connection and frees its slot).
+asio::awaitable<bool> open_connection(client_impl& impl, prepared const& op, lease& lease, exchange_result& x)
+{
+    auto to = co_await impl.resolve(op.deadline);
+    if (!to || impl.is_shut_down()) { // no socket to close yet while resolving: look again
+        x.failure = to ? failure_of(impl, asio::error::operation_aborted, false) : to.error();
+        co_return false;
+    }
+    auto const connect_deadline =
+        std::min(op.deadline, std::chrono::steady_clock::now() + impl.options.connect_timeout);
+    if (auto ec = co_await lease.conn().async_open(**to, connect_deadline)) {
+        x.timed_out = ec == beast::error::timeout;
+        bool const time_left = std::chrono::steady_clock::now() < op.deadline;
+        x.failure = connect_failure(impl, lease.conn(), ec, co_await cancelled(), time_left);
+        co_return false;
+    }
+    lease.opened();
+    co_return true;
+}
+
+} // namespace
 
 asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, bool fresh)
 {
@@ -138,34 +196,15 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
     }
     auto& lease = *acquired;
     x.reused = lease.reused();
-    if (lease.needs_open()) {
-        auto to = co_await impl.resolve(op.deadline);
-        if (!to || impl.is_shut_down()) { // no socket to close yet while resolving: look again
-            x.failure = to ? failure_of(impl, asio::error::operation_aborted, false) : to.error();
-            co_return x;
-        }
-        auto const connect_deadline =
-            std::min(op.deadline, std::chrono::steady_clock::now() + impl.options.connect_timeout);
-        if (auto ec = co_await lease.conn().async_open(**to, connect_deadline)) {
-            x.failure = failure_of(impl, ec, co_await cancelled());
-            if (ec == beast::error::timeout && std::chrono::steady_clock::now() < op.deadline)
-                x.failure =
-                    api_error{asio::error::timed_out, 0, "connecting timed out"}; // time is left: retryable
-            else if (ec == beast::error::timeout)
-                x.failure->message = "connecting timed out";
-            else if (ec == error::proxy_refused)
-                x.failure->message = "the proxy refused the CONNECT tunnel with HTTP " +
-                                     std::to_string(lease.conn().proxy_status());
-            co_return x; // the lease closes the connection and frees its slot
-        }
-        lease.opened();
-    }
+    if (lease.needs_open() && !co_await open_connection(impl, op, lease, x)) co_return x;
+    x.phase = attempt_phase::exchange;
     answer_parser parser;
     parser.body_limit(impl.options.max_response_bytes);
     auto const outcome = co_await lease.conn().async_exchange(op.request, parser, op.deadline);
     x.wrote_all = outcome.wrote_all;
     x.received_any = outcome.received_any;
     if (outcome.ec) {
+        x.timed_out = outcome.ec == beast::error::timeout;
         x.failure = failure_of(impl, outcome.ec, co_await cancelled());
         co_return x;
     }
@@ -180,14 +219,6 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
 }
 
 namespace {
-
-void emit(client_impl const& impl, event const& e) noexcept
-{
-    try {
-        impl.options.on_event(e);
-    } catch (...) { // a throwing hook must not break the operation
-    }
-}
 
 void emit_attempt(client_impl const& impl, prepared const& op, exchange_result const& x, unsigned attempt,
                   steady_time started)
@@ -208,29 +239,65 @@ void emit_attempt(client_impl const& impl, prepared const& op, exchange_result c
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     e.attempt = attempt;
     e.reused_connection = x.reused;
-    emit(impl, e);
+    emit_event(impl.options.on_event, e);
 }
 
-// Puts the provider's tokens into the request when they are not there yet.
-void apply_tokens(prepared& op, tokens_ref const& t)
+// Puts the provider's tokens into the request when they are not there yet; false, with x.failure set, when
+// the provider failed.
+asio::awaitable<bool> apply_tokens(client_impl& impl, prepared& op, std::optional<std::uint64_t> rejected,
+                                   exchange_result& x)
 {
-    if (op.tokens_generation == t.generation && t.generation != 0) return;
-    op.tokens_generation = t.generation;
-    op.request.set_tokens(t.tokens->jwt, t.tokens->csrf_token);
+    auto t = co_await impl.tokens->get(op.deadline, rejected);
+    if (!t) {
+        x.failure = t.error();
+        co_return false;
+    }
+    if (op.tokens_generation == t->generation && t->generation != 0) co_return true;
+    op.tokens_generation = t->generation;
+    op.request.set_tokens(t->tokens->jwt, t->tokens->csrf_token);
+    co_return true;
 }
 
-// The server closed a kept-alive connection just as it was reused: the answer never started, and the
-// server cannot have acted on the request (not all of it was written) or acting twice is harmless.
-bool met_closed_connection(exchange_result const& x, bool safe_to_repeat)
+// What the policy needs of an attempt's result.
+attempt_facts facts_of(exchange_result const& x, prepared const& op, client_impl const& impl)
 {
-    return x.failure && x.reused && !x.received_any && (!x.wrote_all || safe_to_repeat) &&
-           is_retryable_failure(x.failure->code);
+    attempt_facts f;
+    f.answered = !x.failure;
+    f.status = x.status;
+    f.retry_after = x.retry_after;
+    f.phase = x.phase;
+    f.timed_out = x.timed_out;
+    f.retryable = x.failure && is_retryable_failure(x.failure->code);
+    f.wrote_all = x.wrote_all;
+    f.received_any = x.received_any;
+    f.reused = x.reused;
+    f.safe_to_repeat = op.safe_to_repeat;
+    f.tokens_refreshable = impl.tokens->refreshable();
+    f.deadline = op.deadline;
+    return f;
 }
 
-bool may_retry(exchange_result const& x)
+// Terminal and partial requests both abort the operation. Beast's HTTP operations honour terminal
+// cancellation only, so both are passed down as terminal: the connection is then dropped, never pooled,
+// which also keeps partial cancellation's promise (the session stays in a known state). Set once for the
+// whole operation: a new state would forget a request that arrived between two attempts.
+asio::awaitable<void> abort_on_cancellation()
 {
-    if (!x.failure) return is_retryable_status(x.status);
-    return x.failure->code == asio::error::timed_out || is_retryable_failure(x.failure->code);
+    co_await asio::this_coro::throw_if_cancelled(false);
+    co_await asio::this_coro::reset_cancellation_state([](asio::cancellation_type requested) {
+        auto const abort = asio::cancellation_type::terminal | asio::cancellation_type::partial;
+        return (requested & abort) != asio::cancellation_type::none ? asio::cancellation_type::terminal
+                                                                    : asio::cancellation_type::none;
+    });
+}
+
+// Waits `delay` before a retry; false when cancelled or shut down meanwhile.
+asio::awaitable<bool> back_off(client_impl const& impl, std::chrono::milliseconds delay)
+{
+    if (delay.count() <= 0) co_return true;
+    asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return !ec && !impl.is_shut_down();
 }
 
 } // namespace
@@ -242,67 +309,34 @@ asio::awaitable<exchange_result> run_operation(std::shared_ptr<client_impl> owne
         client_impl& impl;
         ~in_flight_guard() { impl.operation_finished(); }
     } guard{impl};
-    co_await asio::this_coro::throw_if_cancelled(false);
-    // Terminal and partial requests both abort the operation. Beast's HTTP operations honour terminal
-    // cancellation only, so both are passed down as terminal: the connection is then dropped, never pooled,
-    // which also keeps partial cancellation's promise (the session stays in a known state). Set once for the
-    // whole operation: a new state would forget a request that arrived between two attempts.
-    auto const as_terminal = [](asio::cancellation_type requested) {
-        auto const abort = asio::cancellation_type::terminal | asio::cancellation_type::partial;
-        return (requested & abort) != asio::cancellation_type::none ? asio::cancellation_type::terminal
-                                                                    : asio::cancellation_type::none;
-    };
-    co_await asio::this_coro::reset_cancellation_state(as_terminal);
-
-    auto const& policy = impl.options.retry;
+    co_await abort_on_cancellation();
     impl.budget.record_request();
-    bool replayed = false, refreshed = false, fresh = false;
-    unsigned retries = 0;
+    attempt_state state;
+    bool fresh = false;
     std::optional<std::uint64_t> rejected;
-    for (unsigned attempt = 1;; ++attempt) {
+    for (;;) {
         auto const started = std::chrono::steady_clock::now();
-        if (attempt > 1 && co_await cancelled()) {
-            exchange_result x;
+        exchange_result x;
+        if (state.attempts > 0 && co_await cancelled()) {
             x.failure = failure_of(impl, asio::error::operation_aborted, true);
             co_return x;
         }
-        if (impl.tokens->refreshable()) {
-            auto tokens = co_await impl.tokens->get(op.deadline, rejected);
-            if (!tokens) {
-                exchange_result x;
-                x.failure = tokens.error();
-                co_return x;
-            }
-            apply_tokens(op, *tokens);
-        }
-        auto x = co_await run_exchange(impl, op, std::exchange(fresh, false));
-        emit_attempt(impl, op, x, attempt, started);
+        if (impl.tokens->refreshable() && !co_await apply_tokens(impl, op, rejected, x)) co_return x;
+        x = co_await run_exchange(impl, op, std::exchange(fresh, false));
+        emit_attempt(impl, op, x, state.attempts + 1, started);
 
-        if (!replayed && met_closed_connection(x, op.safe_to_repeat)) {
-            replayed = fresh = true; // outside the retry budget: nothing reached the server's logic
-            impl.retried.fetch_add(1, std::memory_order_relaxed);
-            continue;
-        }
-        if (!x.failure && x.status == 401 && impl.tokens->refreshable() && !refreshed) {
-            refreshed = true;
-            rejected = op.tokens_generation;
-            impl.retried.fetch_add(1, std::memory_order_relaxed);
-            continue;
-        }
-        if (!op.safe_to_repeat || retries + 1 >= policy.max_attempts || !may_retry(x)) co_return x;
-        auto const delay = retry_delay(policy, retries + 1, random_jitter(), x.retry_after);
-        if (!delay) co_return x; // the server asks for a longer wait than max_retry_after
-        if (std::chrono::steady_clock::now() + *delay >= op.deadline) co_return x;
-        if (!impl.budget.try_spend()) co_return x;
-        ++retries;
+        auto decision = decide(state, facts_of(x, op, impl), impl.options.retry,
+                               std::chrono::steady_clock::now(), random_jitter());
+        if (decision.action == attempt_action::retry_after && !impl.budget.try_spend()) decision = {};
+        commit(state, decision);
+        if (decision.action == attempt_action::done) co_return x;
         impl.retried.fetch_add(1, std::memory_order_relaxed);
-        if (delay->count() > 0) {
-            asio::steady_timer timer(co_await asio::this_coro::executor, *delay);
-            auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-            if (ec || impl.is_shut_down()) {
-                x.failure = failure_of(impl, asio::error::operation_aborted, true);
-                co_return x;
-            }
+        if (decision.action == attempt_action::replay_fresh)
+            fresh = true; // nothing reached the server's logic
+        if (decision.action == attempt_action::refresh_tokens) rejected = op.tokens_generation;
+        if (decision.action == attempt_action::retry_after && !co_await back_off(impl, decision.delay)) {
+            x.failure = failure_of(impl, asio::error::operation_aborted, true);
+            co_return x;
         }
     }
 }

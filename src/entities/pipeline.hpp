@@ -6,15 +6,11 @@
 //   prepare        validates and serializes the HTTP request once: head and body (non-template)
 //   launch<T>      posts early errors, else co_spawns the operation (on its own strand when the handler has a
 //                  cancellation slot), completing on the handler's associated executor
-//   run_operation  the attempt loop (non-template), owning the operation:
-//                    tokens (credentials provider) -> run_exchange -> attempt event -> decide:
-//                    replay once on a fresh connection  (a reused connection failed before any answer byte,
-//                                                        and the request was not fully written or is safe)
-//                    repeat once with refreshed tokens  (401 with a credentials provider)
-//                    retry after a backoff               (safe operation, transport failure or
-//                    429/502/503/504,
-//                                                        attempts left, budget left, deadline allows)
-//                    else: this attempt's result is the operation's
+//   run_operation  the attempt loop (non-template), owning the operation: a thin shell around the attempt
+//                  policy (retry/attempt_policy.hpp), which holds every rule and their order:
+//                    tokens (credentials provider) -> run_exchange -> attempt event -> facts_of -> decide ->
+//                    replay on a fresh connection | refresh tokens | spend the budget, wait, retry | done
+//                    (done: this attempt's result is the operation's)
 //   run_exchange   pool lease -> resolve/connect/TLS -> write/read -> release       (non-template)
 //   finish<T>      success status -> decode the body into T; else error_from_answer (template, thin), run in
 //                  the completion on the way to the handler
@@ -34,6 +30,7 @@
 #include "entities/endpoints.hpp"
 #include "entities/http_error.hpp"
 #include "entities/json_decoder.hpp"
+#include "entities/retry/attempt_policy.hpp"
 
 namespace igtcloud::entities::detail {
 
@@ -69,6 +66,8 @@ struct exchange_result {
     bool reused{};       ///< the attempt ran on a connection that carried an earlier request
     bool wrote_all{};    ///< the whole request was written (so the server may have acted on it)
     bool received_any{}; ///< some of the answer arrived
+    attempt_phase phase{attempt_phase::connect}; ///< failures: before the request was written, or after
+    bool timed_out{}; ///< failures: the phase's time ran out (Beast's timeout, whatever `failure` reports)
 };
 
 IGTCLOUD_ENTITIES_DECL api_result<prepared> prepare(client_impl& impl, request_spec spec);
@@ -93,11 +92,10 @@ inline api_error answered(api_error e, unsigned status)
 }
 
 template <class T>
-api_result<T> finish(exchange_result&& x, std::array<unsigned, 2> success)
+api_result<T> finish(exchange_result&& x, success_statuses success)
 {
     if (x.failure) return std::move(*x.failure);
-    if (x.status != success[0] && x.status != success[1])
-        return error_from_answer(x.status, x.content_type, x.body);
+    if (!success.contains(x.status)) return error_from_answer(x.status, x.content_type, x.body);
     if constexpr (std::is_void_v<T>) {
         return {};
     } else if constexpr (is_created<T>::value) {
@@ -112,7 +110,7 @@ api_result<T> finish(exchange_result&& x, std::array<unsigned, 2> success)
 }
 
 template <class T>
-void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, std::array<unsigned, 2> success,
+void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, success_statuses success,
             asio::any_completion_handler<void(api_result<T>)> handler)
 {
     // The handler's own executor, else the session's: given as the io_context executor when it is one,

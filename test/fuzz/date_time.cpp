@@ -19,7 +19,7 @@
 namespace {
 
 namespace chr = std::chrono;
-using igtcloud::entities::detail::date_time_t;
+using igtcloud::entities::date_time;
 
 using igtcloud::fuzz::check;
 
@@ -46,7 +46,7 @@ std::optional<chr::year_month_day> reference_date(std::string_view s)
     return ymd;
 }
 
-std::optional<date_time_t> reference_date_time(std::string_view s)
+std::optional<date_time> reference_date_time(std::string_view s)
 {
     if (s.size() < 20) return std::nullopt;
     auto const date = reference_date(s.substr(0, 10));

@@ -48,7 +48,7 @@ void finish_as(d::exchange_result const& x)
         check(!r && r.error().status == 0);
         return;
     }
-    bool const ok = x.status != 0 && (x.status == success[0] || x.status == success[1]);
+    bool const ok = x.status != 0 && success.contains(x.status);
     if (!r) {
         check(r.error().status == x.status && r.error().code.failed());
         return;

@@ -1,4 +1,5 @@
-// Unit tests of the RFC 3339 date-time and full-date module (src/entities/date_time).
+// Unit tests of the RFC 3339 date-time and full-date module and its HTTP-date parser
+// (src/entities/date_time).
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -17,21 +18,23 @@ namespace {
 
 namespace chr = std::chrono;
 namespace data = boost::unit_test::data;
-using igtcloud::entities::detail::date_time_t;
+// The models' type; named here so that it does not clash with the suite `date_time`.
+using utc_time = igtcloud::entities::date_time;
 using igtcloud::entities::detail::format_date;
 using igtcloud::entities::detail::format_date_time;
 using igtcloud::entities::detail::parse_date;
 using igtcloud::entities::detail::parse_date_time;
+using igtcloud::entities::detail::parse_http_date;
 
 // The expected instant, built from calendar types rather than magic numbers.
-date_time_t utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, std::int64_t us = 0)
+utc_time utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, std::int64_t us = 0)
 {
     return chr::sys_days{chr::year{y} / chr::month{mo} / chr::day{d}} + chr::hours{h} + chr::minutes{mi} +
            chr::seconds{s} + chr::microseconds{us};
 }
 
 // Microseconds since the epoch: printable by Boost.Test, unlike time points.
-std::int64_t micros(date_time_t t)
+std::int64_t micros(utc_time t)
 {
     return t.time_since_epoch().count();
 }
@@ -51,7 +54,7 @@ std::int64_t parsed_micros(std::string_view text)
     return micros(*r);
 }
 
-std::string formatted(date_time_t t)
+std::string formatted(utc_time t)
 {
     std::string out;
     BOOST_TEST_REQUIRE(format_date_time(t, out));
@@ -401,14 +404,14 @@ BOOST_AUTO_TEST_CASE(writes_six_digits_on_non_zero_micros)
 
 BOOST_AUTO_TEST_CASE(writes_epoch_on_zero)
 {
-    BOOST_TEST(formatted(date_time_t{}) == "1970-01-01T00:00:00Z");
+    BOOST_TEST(formatted(utc_time{}) == "1970-01-01T00:00:00Z");
 }
 
 BOOST_AUTO_TEST_CASE(floors_on_pre_1970_instant)
 {
-    BOOST_TEST(formatted(date_time_t{chr::microseconds{-500'000}}) == "1969-12-31T23:59:59.500000Z");
-    BOOST_TEST(formatted(date_time_t{chr::microseconds{-1}}) == "1969-12-31T23:59:59.999999Z");
-    BOOST_TEST(formatted(date_time_t{chr::seconds{-86'400}}) == "1969-12-31T00:00:00Z");
+    BOOST_TEST(formatted(utc_time{chr::microseconds{-500'000}}) == "1969-12-31T23:59:59.500000Z");
+    BOOST_TEST(formatted(utc_time{chr::microseconds{-1}}) == "1969-12-31T23:59:59.999999Z");
+    BOOST_TEST(formatted(utc_time{chr::seconds{-86'400}}) == "1969-12-31T00:00:00Z");
     BOOST_TEST(formatted(utc(1583, 10, 15, 1, 2, 3, 4)) == "1583-10-15T01:02:03.000004Z");
 }
 
@@ -450,8 +453,8 @@ BOOST_AUTO_TEST_CASE(refuses_on_extreme_instants)
 {
     // Far outside the range year_month_day can hold: the year must not wrap into 0000..9999.
     std::string out;
-    BOOST_TEST(!format_date_time(date_time_t::min(), out));
-    BOOST_TEST(!format_date_time(date_time_t::max(), out));
+    BOOST_TEST(!format_date_time(utc_time::min(), out));
+    BOOST_TEST(!format_date_time(utc_time::max(), out));
     BOOST_TEST(!format_date_time(utc(32767, 1, 1) + chr::days{365 * 36'000}, out));
     BOOST_TEST(out.empty());
 }
@@ -592,5 +595,48 @@ BOOST_AUTO_TEST_CASE(round_trips_on_every_day_of_a_leap_year)
 }
 
 BOOST_AUTO_TEST_SUITE_END() // date_formatting
+
+// The HTTP-date parser shares the digit and clock readers; Retry-After's own tests (retry_policy_test.cpp)
+// cover its grammar in depth through parse_retry_after.
+BOOST_AUTO_TEST_SUITE(http_date)
+
+std::int64_t http_micros(std::string_view text, int now_year = 2024)
+{
+    auto const now = chr::sys_days{chr::year{now_year} / chr::January / 1};
+    auto const r = parse_http_date(text, now);
+    BOOST_TEST_REQUIRE(r.has_value(), "parse_http_date refused " << text);
+    return micros(*r);
+}
+
+BOOST_AUTO_TEST_CASE(reads_instant_on_each_form)
+{
+    auto const want = micros(utc(1994, 11, 6, 8, 49, 37));
+    BOOST_TEST(http_micros("Sun, 06 Nov 1994 08:49:37 GMT") == want);
+    BOOST_TEST(http_micros("Sunday, 06-Nov-94 08:49:37 GMT", 2000) == want);
+    BOOST_TEST(http_micros("Sun Nov  6 08:49:37 1994") == want);
+}
+
+BOOST_AUTO_TEST_CASE(accepts_leap_second_on_http_date_only)
+{
+    // Second 60 is the next minute here, while RFC 3339 refuses it (chrono has no leap seconds).
+    BOOST_TEST(http_micros("Sat, 31 Dec 2016 23:59:60 GMT") == micros(utc(2017, 1, 1)));
+    BOOST_TEST(!parse_date_time("2016-12-31T23:59:60Z").has_value());
+    auto const now = chr::sys_days{chr::year{2024} / chr::January / 1};
+    BOOST_TEST(!parse_http_date("Sat, 31 Dec 2016 23:59:61 GMT", now).has_value());
+    BOOST_TEST(!parse_http_date("Sat, 31 Dec 2016 24:00:00 GMT", now).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(refuses_on_surrounding_whitespace_and_junk)
+{
+    auto const now = chr::sys_days{chr::year{2024} / chr::January / 1};
+    BOOST_TEST(!parse_http_date(" Sun, 06 Nov 1994 08:49:37 GMT", now).has_value()); // Retry-After trims
+    BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT ", now).has_value());
+    BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 08:49:3", now).has_value());
+    BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 08:49:37", now).has_value());
+    BOOST_TEST(!parse_http_date("1994-11-06T08:49:37Z", now).has_value());
+    BOOST_TEST(!parse_http_date("", now).has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END() // http_date
 
 BOOST_AUTO_TEST_SUITE_END() // date_time

@@ -6,6 +6,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "entities/emit_event.hpp"
+
 namespace igtcloud::entities::detail {
 namespace {
 
@@ -126,10 +128,7 @@ void connection_pool::emit_closed(close_reason why) const noexcept
 
 void connection_pool::emit(event const& e) const noexcept
 {
-    try {
-        hook_(e);
-    } catch (...) { // a hook's failure is not the pool's: swallowed, as options.hpp promises
-    }
+    emit_event(hook_, e);
 }
 
 void connection_pool::hand_off(std::pair<waiter_id, grant> const& handoff, std::shared_ptr<connection> conn)

@@ -3,12 +3,12 @@
 // The pure parts of retries: which failures are worth a retry, how long to wait before one (full-jitter
 // exponential backoff, or the server's Retry-After), and the session-wide budget that keeps retries a
 // bounded share of the traffic. No I/O, no timers, no clock reads: the current time and the random numbers
-// are passed in, so everything here is tested deterministically. The pipeline (the I/O shell) asks
-// is_retryable_status / is_retryable_failure, then retry_budget::try_spend, then waits retry_delay.
+// are passed in, so everything here is tested deterministically.
 //
-// Whether a *request* may be repeated at all (safe_to_repeat: GET, PUT, DELETE, POST /users) and whether
-// the deadline leaves time for the wait are the pipeline's decisions, as is the retry of a connect
-// timeout with time left (only the pipeline knows the phase): is_retryable_failure says no to timeouts.
+// Whether a *request* may be repeated at all (safe_to_repeat: GET, PUT, DELETE, POST /users), whether the
+// deadline leaves time for the wait, and the retry of a connect timeout with time left (a fact of the
+// attempt's phase: is_retryable_failure says no to timeouts) are the attempt policy's decisions
+// (attempt_policy.hpp), built on these; the pipeline spends the budget when that policy says retry.
 
 #include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/options.hpp>
@@ -29,15 +29,9 @@ namespace igtcloud::entities::detail {
 /// Accepted, with optional surrounding whitespace (SP / HTAB), nothing else before or after:
 /// - delay-seconds: `1*DIGIT`, leading zeros allowed. Values beyond milliseconds::max() saturate to it, so
 ///   compare with a limit (retry_options::max_retry_after) before adding the result to a time point.
-/// - an HTTP-date (RFC 9110 §5.6.7), in each of its three forms, names case-sensitive as the grammar says:
-///   - IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`;
-///   - obsolete RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`: the two-digit year is the year ending in those
-///     digits in (Y - 50, Y + 50], Y being the year of `now`: never more than 50 years ahead (§5.6.7);
-///   - asctime `Sun Nov  6 08:49:37 1994` (day as `SP DIGIT` or `2DIGIT`).
-///   The calendar date is validated (Feb 30, Feb 29 of a common year, day 32, hour 24 are refused), the
-///   second may be 60 (a leap second: the next minute). The day name must be one of the seven, but it is
-///   not checked against the date (recipients are asked to be robust). The wait is the date minus `now`
-///   rounded up to a millisecond; a date at or before `now` gives 0.
+/// - an HTTP-date (RFC 9110 §5.6.7) as parse_http_date (date_time.hpp) reads it: IMF-fixdate, RFC 850
+///   (two-digit year within 50 years of `now`) or asctime; validated calendar date, second 60 allowed.
+///   The wait is the date minus `now` rounded up to a millisecond; a date at or before `now` gives 0.
 ///
 /// Returns nullopt for anything else: empty or blank, signs, fractions, a list, unknown day or month
 /// names, wrong separators or field widths, out-of-range fields, trailing junk, a missing `GMT`.

@@ -167,15 +167,16 @@ asio::awaitable<boost::system::error_code> connection::async_connect_tunnel(beas
     co_return boost::system::error_code{};
 }
 
+void wire_request::add_header(std::string_view name, std::string_view value)
+{
+    head.append(name).append(": ").append(value).append("\r\n");
+}
+
 void wire_request::set_tokens(std::string_view jwt, std::string_view csrf_token)
 {
     head.resize(tokens_offset);
-    auto line = [this](std::string_view name, std::string_view value) {
-        if (value.empty()) return;
-        head.append(name).append(": ").append(value).append("\r\n");
-    };
-    line("X-JWT", jwt);
-    line("X-CSRF-TOKEN", csrf_token);
+    if (!jwt.empty()) add_header("X-JWT", jwt);
+    if (!csrf_token.empty()) add_header("X-CSRF-TOKEN", csrf_token);
     head.append("\r\n");
 }
 

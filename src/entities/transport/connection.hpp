@@ -74,6 +74,9 @@ struct wire_request {
     {
         return std::string_view(head).substr(target_offset, target_size);
     }
+    /// Appends the header line `name: value` to the head (the one writer of header lines). The value must
+    /// be a valid header value.
+    void add_header(std::string_view name, std::string_view value);
     /// Replaces the token headers (an empty value: no header). The values must be valid header values.
     void set_tokens(std::string_view jwt, std::string_view csrf_token);
     /// The secret header values in the head (X-JWT, X-CSRF-TOKEN, Proxy-Authorization); empty when absent.
