@@ -11,7 +11,8 @@ if(DOXYGEN_FOUND)
         COMMAND ${CMAKE_COMMAND} -E remove_directory "${IGTCLOUD_DOCS_DIR}/html"
         COMMAND Doxygen::doxygen "${IGTCLOUD_DOCS_DIR}/Doxyfile"
         COMMAND ${CMAKE_COMMAND} -E touch "${IGTCLOUD_DOCS_DIR}/docs.stamp"
-        DEPENDS "${IGTCLOUD_DOCS_DIR}/Doxyfile" "${PROJECT_SOURCE_DIR}/docs/mainpage.md" ${igtcloud_docs_inputs}
+        DEPENDS "${IGTCLOUD_DOCS_DIR}/Doxyfile" "${PROJECT_SOURCE_DIR}/docs/mainpage.md"
+                "${PROJECT_SOURCE_DIR}/docs/namespaces.dox" ${igtcloud_docs_inputs}
         WORKING_DIRECTORY "${IGTCLOUD_DOCS_DIR}"
         COMMENT "Doxygen: reference documentation in ${IGTCLOUD_DOCS_DIR}/html"
         VERBATIM)
