@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, then builds and runs the tests three ways:
-#   ci   - RelWithDebInfo, warnings as errors: every test
+#   ci   - RelWithDebInfo, warnings as errors: every test; then the Doxygen reference (`docs`, no warning)
 #   asan - Debug with AddressSanitizer + UndefinedBehaviorSanitizer: every test (skip: IGTCLOUD_SKIP_ASAN=1)
 #   tsan - ThreadSanitizer: the integration suites that run operations concurrently, across threads and
 #          under faults (skip: IGTCLOUD_SKIP_TSAN=1)
@@ -14,6 +14,10 @@ for preset in "${presets[@]}"; do
   echo "== preset $preset"
   cmake --preset "$preset"
   cmake --build --preset "$preset"
+  if [ "$preset" = ci ]; then
+    echo "== docs (Doxygen: fails on an undocumented public entity)"
+    cmake --build --preset ci --target docs
+  fi
   ctest --preset "$preset"
 done
 if [ "${IGTCLOUD_SKIP_TSAN:-0}" != 1 ]; then

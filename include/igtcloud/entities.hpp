@@ -4,6 +4,7 @@
 // The umbrella header, for users; the library's own sources include what they use.
 
 #include <igtcloud/entities/config.hpp>
+#include <igtcloud/entities/created.hpp>
 #include <igtcloud/entities/error.hpp>
 #include <igtcloud/entities/models.hpp>
 #include <igtcloud/entities/options.hpp>

@@ -1,6 +1,7 @@
 # ctest driver: install the built library into a scratch prefix, then configure, build and run the consumer
-# against (1) the build tree and (2) the install prefix. Fails on any step.
-# Usage: cmake -DBUILD_DIR= -DSOURCE_DIR= -DWORK_DIR= -DGENERATOR= -DCXX= -P run.cmake
+# against (1) the build tree and (2) the install prefix with find_package, and (3) the install prefix with a
+# plain compiler call fed by `pkg-config --cflags --libs igtcloud-entities`. Fails on any step.
+# Usage: cmake -DBUILD_DIR= -DSOURCE_DIR= -DWORK_DIR= -DGENERATOR= -DCXX= -DLIBDIR= -P run.cmake
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(prefix "${WORK_DIR}/prefix")
 
@@ -29,3 +30,29 @@ foreach(kind IN ITEMS build-tree install-prefix)
     endif()
     message(STATUS "${kind}: ${step_output}")
 endforeach()
+
+# pkg-config: only what igtcloud-entities.pc says (the installed headers, library and dependencies).
+find_program(PKG_CONFIG_EXECUTABLE pkg-config REQUIRED)
+set(libdir "${prefix}/${LIBDIR}")
+set(ENV{PKG_CONFIG_PATH} "${libdir}/pkgconfig")
+step(${PKG_CONFIG_EXECUTABLE} --cflags --libs igtcloud-entities)
+string(STRIP "${step_output}" pc_flags)
+if(NOT pc_flags MATCHES "-ligtcloud_entities")
+    message(FATAL_ERROR "pkg-config: the flags miss the library: ${pc_flags}")
+endif()
+step(${PKG_CONFIG_EXECUTABLE} --variable=includedir igtcloud-entities)
+string(STRIP "${step_output}" pc_includedir)
+file(REAL_PATH "${pc_includedir}" pc_includedir)
+file(REAL_PATH "${prefix}/include" prefix_includedir)
+if(NOT pc_includedir STREQUAL prefix_includedir)
+    message(FATAL_ERROR "pkg-config: includedir ${pc_includedir} is not the prefix's ${prefix_includedir}")
+endif()
+separate_arguments(pc_args UNIX_COMMAND "${pc_flags}")
+set(bin "${WORK_DIR}/pkg-config")
+file(MAKE_DIRECTORY "${bin}")
+step(${CXX} -std=c++20 "${SOURCE_DIR}/consumer.cpp" -o "${bin}/consumer" ${pc_args})
+step(${CMAKE_COMMAND} -E env "LD_LIBRARY_PATH=${libdir}" "${bin}/consumer")
+if(NOT step_output MATCHES "consumer: ada@example.org")
+    message(FATAL_ERROR "pkg-config: unexpected consumer output: ${step_output}")
+endif()
+message(STATUS "pkg-config (${pc_flags}): ${step_output}")

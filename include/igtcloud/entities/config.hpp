@@ -17,18 +17,3 @@
 #else
 #define IGTCLOUD_ENTITIES_DECL
 #endif
-
-// The same for the igtcloud_mock library (IGTCLOUD_MOCK_SHARED / IGTCLOUD_MOCK_BUILDING).
-#if defined(IGTCLOUD_MOCK_SHARED)
-#if defined(_WIN32)
-#if defined(IGTCLOUD_MOCK_BUILDING)
-#define IGTCLOUD_MOCK_DECL __declspec(dllexport)
-#else
-#define IGTCLOUD_MOCK_DECL __declspec(dllimport)
-#endif
-#else
-#define IGTCLOUD_MOCK_DECL __attribute__((visibility("default")))
-#endif
-#else
-#define IGTCLOUD_MOCK_DECL
-#endif

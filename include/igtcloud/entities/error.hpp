@@ -1,5 +1,7 @@
 #pragma once
 
+// Errors of the operations: the error codes and conditions, api_error, api_result<T> and api_exception.
+
 #include <igtcloud/entities/config.hpp>
 
 #include <boost/assert/source_location.hpp>
@@ -14,10 +16,10 @@ namespace igtcloud::entities {
 
 /// Failures found by the client itself. Category name: "igtcloud.entities".
 enum class error {
-    invalid_argument =
-        1,            ///< bad caller input (header injection, empty user_uuid, bad mask or URL); nothing sent
-    invalid_response, ///< a body that is not JSON, or JSON that does not fit the model (message names the
-                      ///< path)
+    /// bad caller input (header injection, empty user_uuid, bad mask or URL); nothing sent
+    invalid_argument = 1,
+    /// a body that is not JSON, or JSON that does not fit the model (the message names the path)
+    invalid_response,
     response_too_large, ///< a body over session_options::max_response_bytes
     timeout,            ///< the operation's deadline passed
     unexpected_status,  ///< an HTTP status the operation does not define (1xx, 3xx, an unlisted 2xx)
@@ -27,6 +29,7 @@ enum class error {
 
 /// Error statuses answered by the server. Category name: "igtcloud.entities.http"; the code's
 /// value is the HTTP status itself, so any 4xx/5xx fits even when it has no enumerator here.
+/// The enumerators name the statuses the library knows; each one's value is its status.
 enum class http_status : int {
     bad_request = 400,
     unauthorized = 401,
@@ -56,28 +59,36 @@ enum class http_status : int {
 enum class condition {
     client_error = 1, ///< HTTP 4xx
     server_error,     ///< HTTP 5xx
-    transport_error,  ///< socket, DNS, TLS and stream errors as Asio/Beast/OpenSSL report them, and
-                      ///< error::timeout
-    protocol_error,   ///< unparsable HTTP, invalid_response, response_too_large, unexpected_status
+    /// socket, DNS, TLS and stream errors as Asio/Beast/OpenSSL report them, and error::timeout
+    transport_error,
+    protocol_error, ///< unparsable HTTP, invalid_response, response_too_large, unexpected_status
 };
 
+/// The category of `error` codes, "igtcloud.entities". One instance for the program; thread-safe.
 IGTCLOUD_ENTITIES_DECL boost::system::error_category const& error_category() noexcept;
+/// The category of `http_status` codes, "igtcloud.entities.http"; messages name the status.
 IGTCLOUD_ENTITIES_DECL boost::system::error_category const& http_category() noexcept;
+/// The category of `condition`s, "igtcloud.entities.condition": it decides which codes each one groups.
 IGTCLOUD_ENTITIES_DECL boost::system::error_category const& condition_category() noexcept;
 
+/// An `error` as an error_code (found by ADL, so `error_code ec = error::timeout;` works).
 IGTCLOUD_ENTITIES_DECL boost::system::error_code make_error_code(error e) noexcept;
+/// An HTTP status as an error_code of http_category(); any value fits, not only the enumerators.
 IGTCLOUD_ENTITIES_DECL boost::system::error_code make_error_code(http_status s) noexcept;
+/// A `condition` as an error_condition, for `code == condition::client_error`.
 IGTCLOUD_ENTITIES_DECL boost::system::error_condition make_error_condition(condition c) noexcept;
 
 /// Why an operation failed. Holds no secret: tokens and `$storage` credentials never appear here.
 struct api_error {
     boost::system::error_code code{}; ///< http_status, error, or the Asio/Beast/SSL code as it came
     unsigned status{};                ///< the HTTP status, 0 when no answer was received
-    std::string message{}; ///< the 4xxMessage `message` (untrusted server text), else a description
+    /// the 4xxMessage `message` (untrusted server text), else a description
+    std::string message{};
 
     /// One line for logs and exceptions: "HTTP 404: no such user" or "Connection refused [system:111]".
     IGTCLOUD_ENTITIES_DECL std::string to_string() const;
 
+    /// Member-wise equality (codes compare by category and value).
     friend bool operator==(api_error const&, api_error const&) = default;
 };
 
@@ -88,9 +99,12 @@ using api_result = boost::system::result<T, api_error>;
 /// Thrown by `api_result<T>::value()` on an error. `what()` is `api_error::to_string()`.
 class IGTCLOUD_ENTITIES_DECL api_exception : public boost::system::system_error {
 public:
+    /// Takes the error; its code becomes the system_error's code.
     explicit api_exception(api_error e);
 
+    /// The whole error (code, status, message).
     api_error const& error() const noexcept { return error_; }
+    /// `error().to_string()`; valid as long as the exception.
     char const* what() const noexcept override { return what_.c_str(); }
 
 private:

@@ -48,8 +48,10 @@ struct IGTCLOUD_ENTITIES_DECL codec {
 };
 } // namespace detail
 
+/// The wire models: the structs of models/ (api_message, user_create, ..., user_info).
 template <class T>
 concept model = detail::is_model_v<T>;
+/// What decode and encode accept: a model, or `std::vector<user_info>` (the answer of GET /users).
 template <class T>
 concept decodable = model<T> || std::is_same_v<T, std::vector<user_info>>;
 

@@ -36,7 +36,8 @@ struct retry_options {
     /// [100 ms] backoff before retry n: uniform in [0, min(max_backoff, initial_backoff * 2^(n-1))] ("full
     /// jitter"), or the server's Retry-After when it sent one.
     std::chrono::milliseconds initial_backoff{100};
-    std::chrono::milliseconds max_backoff{5'000}; ///< [5 s] the cap of the exponential backoff
+    /// [5 s] the cap of the exponential backoff
+    std::chrono::milliseconds max_backoff{5'000};
     /// [30 s] Retry-After (seconds or an HTTP date) is honoured up to this; a server asking for longer gets
     /// its answer returned at once instead of a retry (waiting less than asked would hammer it).
     std::chrono::milliseconds max_retry_after{30'000};
@@ -51,8 +52,8 @@ struct retry_options {
 /// The tokens sent with a request (DESIGN.md §2): `X-JWT` and/or `X-CSRF-TOKEN`, each when not empty.
 /// Secrets: never logged, never in errors or events.
 struct access_tokens {
-    std::string jwt{};
-    std::string csrf_token{};
+    std::string jwt{};        ///< sent as `X-JWT` when not empty
+    std::string csrf_token{}; ///< sent as `X-CSRF-TOKEN` when not empty
 };
 
 /// Why the session asks its credentials provider.
@@ -94,27 +95,28 @@ enum class event_kind : std::uint8_t {
 
 /// Why a connection was closed.
 enum class close_reason : std::uint8_t {
-    none,          ///< (not a connection_closed event)
-    not_reusable,  ///< the answer said so (Connection: close, HTTP/1.0) or was not read to its end
-    failed,        ///< opening it or an exchange on it failed (includes timeouts and cancellation)
-    stale,         ///< found closed by the server (or holding junk) before reuse
-    idle_expired,  ///< idle for idle_timeout, or the server's Keep-Alive timeout ran out
-    shutdown,      ///< the session was shut down
+    none,         ///< (not a connection_closed event)
+    not_reusable, ///< the answer said so (Connection: close, HTTP/1.0) or was not read to its end
+    failed,       ///< opening it or an exchange on it failed (includes timeouts and cancellation)
+    stale,        ///< found closed by the server (or holding junk) before reuse
+    idle_expired, ///< idle for idle_timeout, or the server's Keep-Alive timeout ran out
+    shutdown,     ///< the session was shut down
 };
 
 /// One observability event. Views are valid during the hook call only. Never holds a token, a proxy
 /// password or the `$storage` credentials.
 struct event {
-    event_kind kind{};
+    event_kind kind{};            ///< what happened; the members below say for which kinds they are set
     std::string_view operation{}; ///< attempt: the spec's operationId without `_resource`, e.g. "get_user"
     std::string_view method{};    ///< attempt: "GET", "POST", ...
     std::string_view target{};    ///< attempt: the request target, e.g. "/data/users/7f3c..."
     unsigned status{};            ///< attempt: the HTTP status, 0 when no answer arrived
     boost::system::error_code error{}; ///< attempt: the attempt's error (success: none)
-    std::chrono::microseconds duration{}; ///< attempt: from its start to its end; connection_opened: opening
-    unsigned attempt{};           ///< attempt: 1 for the first, 2 for the first repeat, ...
-    bool reused_connection{};     ///< attempt: sent on a connection that carried an earlier request
-    close_reason reason{};        ///< connection_closed
+    /// attempt: from its start to its end; connection_opened: the time opening it took
+    std::chrono::microseconds duration{};
+    unsigned attempt{};       ///< attempt: 1 for the first, 2 for the first repeat, ...
+    bool reused_connection{}; ///< attempt: sent on a connection that carried an earlier request
+    close_reason reason{};    ///< connection_closed
 };
 
 /// Receives events synchronously on the session's I/O threads, possibly several at once: keep it short,
@@ -124,22 +126,23 @@ using event_hook = std::function<void(event const&)>;
 /// Settings of a session. The constructor of `session` refuses a bad base_url or header value with
 /// `std::invalid_argument` (its message never contains a token).
 struct session_options {
-    std::string base_url{};          ///< `http[s]://host[:port][/prefix]`, e.g. `https://example.org/data`
-    std::string jwt{};               ///< sent as `X-JWT` when not empty; a secret: never logged
-    std::string csrf_token{};        ///< sent as `X-CSRF-TOKEN` when not empty; a secret: never logged
+    std::string base_url{};   ///< `http[s]://host[:port][/prefix]`, e.g. `https://example.org/data`
+    std::string jwt{};        ///< sent as `X-JWT` when not empty; a secret: never logged
+    std::string csrf_token{}; ///< sent as `X-CSRF-TOKEN` when not empty; a secret: never logged
     /// Asked for tokens instead of `jwt` / `csrf_token` (setting both is refused by the constructor).
     credentials_provider credentials{};
     std::size_t max_connections{16}; ///< [16] keep-alive connections to the host
-    std::chrono::milliseconds connect_timeout{10'000}; ///< [10 s] TCP connect, proxy CONNECT, TLS handshake
-    std::chrono::milliseconds request_timeout{
-        30'000};                                    ///< [30 s] the whole operation: queueing, every attempt
+    /// [10 s] TCP connect, proxy CONNECT, TLS handshake
+    std::chrono::milliseconds connect_timeout{10'000};
+    /// [30 s] the whole operation: queueing, every attempt, every wait between them
+    std::chrono::milliseconds request_timeout{30'000};
     std::chrono::milliseconds idle_timeout{60'000}; ///< [60 s] an idle connection is closed after this
     std::size_t max_response_bytes{64u << 20};      ///< [64 MiB] a larger body: error::response_too_large
     std::string user_agent{"igtcloud-cpp/0.1"};     ///< the User-Agent header
-    tls_options tls{};
-    retry_options retry{};
-    proxy_options proxy{};
-    event_hook on_event{}; ///< none: no events
+    tls_options tls{};                              ///< for https base URLs
+    retry_options retry{};                          ///< retries of failed attempts
+    proxy_options proxy{};                          ///< none: direct connections
+    event_hook on_event{};                          ///< none: no events
 };
 
 /// Per-operation settings.

@@ -38,7 +38,8 @@ namespace igtcloud::entities {
 /// One input item: the user to create, or why the input could not give one (a bad row).
 struct provision_item {
     std::size_t line{}; ///< the input line (1-based) of a file reader; else the item's position (1-based)
-    api_result<user_create> user{user_create{}}; ///< a bad row: error::invalid_argument naming the problem
+    /// the user; a bad row: error::invalid_argument naming the problem
+    api_result<user_create> user{user_create{}};
 };
 
 /// How an item ended.
@@ -64,27 +65,29 @@ struct provision_result {
 
 /// Figures at one instant.
 struct provision_progress {
-    std::size_t started{}; ///< items taken from the source
-    std::size_t done{};    ///< items ended (created + existing + failed)
-    std::size_t created{};
-    std::size_t existing{};
-    std::size_t failed{};
-    std::optional<std::size_t> total{}; ///< provision_options::expected_total, when the caller knows it
-    std::chrono::duration<double> elapsed{};
+    std::size_t started{};                   ///< items taken from the source
+    std::size_t done{};                      ///< items ended (created + existing + failed)
+    std::size_t created{};                   ///< items ended provision_outcome::created
+    std::size_t existing{};                  ///< items ended provision_outcome::existing
+    std::size_t failed{};                    ///< items ended provision_outcome::failed
+    std::optional<std::size_t> total{};      ///< provision_options::expected_total, when the caller knows it
+    std::chrono::duration<double> elapsed{}; ///< seconds since the run started
 };
 
 /// The end of a run.
 struct provision_summary {
-    std::size_t created{};
-    std::size_t existing{};
-    std::size_t failed{};
-    std::size_t not_attempted{}; ///< items left when the run was cancelled
-    bool cancelled{};
-    std::chrono::duration<double> elapsed{};
-    double items_per_second{}; ///< (created + existing + failed) / elapsed
+    std::size_t created{};                   ///< items ended provision_outcome::created
+    std::size_t existing{};                  ///< items ended provision_outcome::existing
+    std::size_t failed{};                    ///< items ended provision_outcome::failed
+    std::size_t not_attempted{};             ///< items left when the run was cancelled
+    bool cancelled{};                        ///< the run was cancelled (through the token's slot)
+    std::chrono::duration<double> elapsed{}; ///< seconds from the start to the end of the run
+    double items_per_second{};               ///< (created + existing + failed) / elapsed
+    /// Every item the source gave: created + existing + failed + not_attempted.
     std::size_t total() const noexcept { return created + existing + failed + not_attempted; }
 };
 
+/// Settings of a run of async_provision_users. An aggregate with defaults: set what you need.
 struct provision_options {
     std::size_t concurrency{32};                 ///< [32] operations in flight; 0 is taken as 1
     request_options request{};                   ///< per-operation options (X-Fields mask, timeout)
@@ -94,7 +97,7 @@ struct provision_options {
     std::function<void(provision_result const&)> on_item{};
     /// Progress, at most every `progress_interval` and once at the end.
     std::function<void(provision_progress const&)> on_progress{};
-    std::chrono::milliseconds progress_interval{200};
+    std::chrono::milliseconds progress_interval{200}; ///< [200 ms] see on_progress
 };
 
 /// The type-erased source the pipeline reads: next item, or nullopt at the end.
@@ -126,10 +129,15 @@ using provision_source = std::function<std::optional<provision_item>()>;
 /// some 20 times slower). The stream must outlive the reader. Not thread-safe (one reader, one consumer).
 class IGTCLOUD_ENTITIES_DECL csv_user_reader {
 public:
+    /// Reads from `in` (which must outlive the reader); the header is read by the first call.
     explicit csv_user_reader(std::istream& in, std::size_t max_row_bytes = 1u << 20);
     ~csv_user_reader();
+    /// Takes over the reader's state, the stream and the position in it.
     csv_user_reader(csv_user_reader&&) noexcept;
+    /// Takes over the reader's state, the stream and the position in it.
     csv_user_reader& operator=(csv_user_reader&&) noexcept;
+    /// The next row as an item, or nullopt at the end (see the class). Throws std::invalid_argument for a
+    /// bad header.
     std::optional<provision_item> operator()();
 
 private:
@@ -153,10 +161,14 @@ private:
 /// std::cin as csv_user_reader does. The stream must outlive the reader. Not thread-safe.
 class IGTCLOUD_ENTITIES_DECL jsonl_user_reader {
 public:
+    /// Reads from `in` (which must outlive the reader).
     explicit jsonl_user_reader(std::istream& in, std::size_t max_line_bytes = 1u << 20);
     ~jsonl_user_reader();
+    /// Takes over the reader's state, the stream and the position in it.
     jsonl_user_reader(jsonl_user_reader&&) noexcept;
+    /// Takes over the reader's state, the stream and the position in it.
     jsonl_user_reader& operator=(jsonl_user_reader&&) noexcept;
+    /// The next line's user as an item, or nullopt at the end (see the class).
     std::optional<provision_item> operator()();
 
 private:
@@ -178,8 +190,8 @@ provision_source to_source(Source&& source)
     if constexpr (std::is_invocable_r_v<std::optional<provision_item>, S&>) {
         if constexpr (std::is_copy_constructible_v<S>) {
             return provision_source(std::forward<Source>(source));
-        } else if constexpr (std::is_lvalue_reference_v<Source>) { // a move-only lvalue (a reader): used in
-                                                                   // place
+        } else if constexpr (std::is_lvalue_reference_v<Source>) {
+            // a move-only lvalue (a reader): used in place
             return [&source] { return source(); };
         } else { // a move-only rvalue (e.g. csv_user_reader(file)): kept alive with the operation
             return [held = std::make_shared<S>(std::move(source))] { return (*held)(); };

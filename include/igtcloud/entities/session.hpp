@@ -43,13 +43,17 @@ public:
     ~session();
     session(session const&) = delete;
     session& operator=(session const&) = delete;
-    session(session&&) noexcept;
-    session& operator=(session&&) noexcept;
+    /// Takes over the session's state; `other` may then only be destroyed or assigned to.
+    session(session&& other) noexcept;
+    /// Shuts down this session's own state (as the destructor does), then takes over `other`'s.
+    session& operator=(session&& other) noexcept;
 
     /// The Users operations of this session.
     users_api users() const noexcept { return users_api(impl_); }
 
+    /// The connection pool's figures at this instant.
     pool_stats stats() const;
+    /// The executor given to the constructor; operations' I/O runs on it.
     boost::asio::any_io_executor get_executor() const noexcept;
 
     /// Closes every connection and fails queued and in-flight operations with operation_aborted; completes

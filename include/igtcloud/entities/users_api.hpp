@@ -11,6 +11,7 @@
 // requirements on them. Bad input (empty user_uuid, CR/LF in a header value, a malformed X-Fields mask)
 // completes with error::invalid_argument and sends nothing. Thread safety: any thread, concurrently.
 
+#include <igtcloud/entities/created.hpp>
 #include <igtcloud/entities/detail/operation.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -20,48 +21,64 @@
 
 namespace igtcloud::entities {
 
-/// A completion token for an operation whose value is T (`token_for<T> Token` in a template head).
+/// A completion token for an operation whose value is T (`token_for<T> Token` in a template head): one
+/// that accepts the completion signature `void(api_result<T>)`.
 template <class Token, class T>
 concept token_for = boost::asio::completion_token_for<Token, void(api_result<T>)>;
 
 /// A cheap handle on a session's Users operations (`session::users()`); copy it freely. It keeps the
 /// session's shared state alive, but operations started after the session is destroyed fail with
 /// error::shut_down.
+///
+/// Each operation takes any completion token (callbacks, `asio::use_future`, `asio::use_awaitable`,
+/// `asio::deferred`, the default) and completes with `void(api_result<T>)`, T as each operation says: the
+/// value on success, else an api_error (HTTP 4xx/5xx as http_status codes, transport errors as
+/// Asio/Beast/SSL codes, error::timeout, error::invalid_response...). Bad input (empty user_uuid, CR/LF in a
+/// header value, a malformed X-Fields mask) completes with error::invalid_argument and sends nothing; no
+/// operation completes inside its initiating call. Cancellation: per operation, through the handler's
+/// cancellation slot (it then completes with `asio::error::operation_aborted`). The handler runs on its
+/// associated executor. Lifetimes: arguments are copied into the operation before the call returns.
+/// Thread safety: any thread, concurrently.
 class users_api {
 public:
+    /// Made by session::users(); not for direct use.
     explicit users_api(std::shared_ptr<detail::client_impl> impl) noexcept : impl_(std::move(impl)) {}
 
-    /// GET /users/me: the caller's user.
+    /// GET /users/me: the caller's user. Completes with `void(api_result<user_info>)`.
     template <token_for<user_info> Token = boost::asio::deferred_t>
     auto async_get_me(request_options opts, Token&& token = {})
     {
         return call(detail::get_me_params{std::move(opts)}, std::forward<Token>(token));
     }
+    /// async_get_me with default request_options.
     template <token_for<user_info> Token = boost::asio::deferred_t>
     auto async_get_me(Token&& token = {})
     {
         return async_get_me(request_options{}, std::forward<Token>(token));
     }
 
-    /// GET /users/{user_uuid}: one user (404 when unknown).
+    /// GET /users/{user_uuid}: one user. Completes with `void(api_result<user_info>)`; http_status::not_found
+    /// when there is no such user.
     template <token_for<user_info> Token = boost::asio::deferred_t>
     auto async_get_user(std::string_view user_uuid, request_options opts, Token&& token = {})
     {
         return call(detail::get_user_params{std::string(user_uuid), std::move(opts)},
                     std::forward<Token>(token));
     }
+    /// async_get_user with default request_options.
     template <token_for<user_info> Token = boost::asio::deferred_t>
     auto async_get_user(std::string_view user_uuid, Token&& token = {})
     {
         return async_get_user(user_uuid, request_options{}, std::forward<Token>(token));
     }
 
-    /// GET /users: every user.
+    /// GET /users: every user. Completes with `void(api_result<std::vector<user_info>>)`.
     template <token_for<std::vector<user_info>> Token = boost::asio::deferred_t>
     auto async_get_users(request_options opts, Token&& token = {})
     {
         return call(detail::get_users_params{std::move(opts)}, std::forward<Token>(token));
     }
+    /// async_get_users with default request_options.
     template <token_for<std::vector<user_info>> Token = boost::asio::deferred_t>
     auto async_get_users(Token&& token = {})
     {
@@ -69,17 +86,20 @@ public:
     }
 
     /// GET /users/$storage[?region=]: temporary storage credentials (secrets: never logged by the library).
+    /// Completes with `void(api_result<storage>)`.
     template <token_for<storage> Token = boost::asio::deferred_t>
     auto async_get_user_storage(std::optional<std::string> region, request_options opts, Token&& token = {})
     {
         return call(detail::get_user_storage_params{std::move(region), std::move(opts)},
                     std::forward<Token>(token));
     }
+    /// async_get_user_storage with default request_options.
     template <token_for<storage> Token = boost::asio::deferred_t>
     auto async_get_user_storage(std::optional<std::string> region, Token&& token = {})
     {
         return async_get_user_storage(std::move(region), request_options{}, std::forward<Token>(token));
     }
+    /// async_get_user_storage without a region, with default request_options.
     template <token_for<storage> Token = boost::asio::deferred_t>
     auto async_get_user_storage(Token&& token = {})
     {
@@ -87,18 +107,20 @@ public:
     }
 
     /// POST /users: creates the user (201, is_new) or finds the existing one with that loginId (200).
+    /// Completes with `void(api_result<created<user_info>>)`.
     template <token_for<created<user_info>> Token = boost::asio::deferred_t>
     auto async_post_users(user_create user, request_options opts, Token&& token = {})
     {
         return call(detail::post_users_params{std::move(user), std::move(opts)}, std::forward<Token>(token));
     }
+    /// async_post_users with default request_options.
     template <token_for<created<user_info>> Token = boost::asio::deferred_t>
     auto async_post_users(user_create user, Token&& token = {})
     {
         return async_post_users(std::move(user), request_options{}, std::forward<Token>(token));
     }
 
-    /// PUT /users/{user_uuid}: updates the user (204).
+    /// PUT /users/{user_uuid}: updates the user. Completes with `void(api_result<void>)` (204).
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_put_user(std::string_view user_uuid, user_create user, request_options opts,
                         Token&& token = {})
@@ -106,57 +128,64 @@ public:
         return call(detail::put_user_params{std::string(user_uuid), std::move(user), std::move(opts)},
                     std::forward<Token>(token));
     }
+    /// async_put_user with default request_options.
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_put_user(std::string_view user_uuid, user_create user, Token&& token = {})
     {
         return async_put_user(user_uuid, std::move(user), request_options{}, std::forward<Token>(token));
     }
 
-    /// DELETE /users/{user_uuid} (204).
+    /// DELETE /users/{user_uuid}: deletes the user. Completes with `void(api_result<void>)` (204).
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_delete_user(std::string_view user_uuid, request_options opts, Token&& token = {})
     {
         return call(detail::delete_user_params{std::string(user_uuid), std::move(opts)},
                     std::forward<Token>(token));
     }
+    /// async_delete_user with default request_options.
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_delete_user(std::string_view user_uuid, Token&& token = {})
     {
         return async_delete_user(user_uuid, request_options{}, std::forward<Token>(token));
     }
 
-    /// POST /users/$resend-activation: sends the activation mail again; an OperationOutcome-style answer.
+    /// POST /users/$resend-activation: sends the activation mail again. Completes with
+    /// `void(api_result<user_activation>)`, an OperationOutcome-style answer.
     template <token_for<user_activation> Token = boost::asio::deferred_t>
     auto async_post_resend_activation(user_activation_create who, request_options opts, Token&& token = {})
     {
         return call(detail::post_resend_activation_params{std::move(who), std::move(opts)},
                     std::forward<Token>(token));
     }
+    /// async_post_resend_activation with default request_options.
     template <token_for<user_activation> Token = boost::asio::deferred_t>
     auto async_post_resend_activation(user_activation_create who, Token&& token = {})
     {
         return async_post_resend_activation(std::move(who), request_options{}, std::forward<Token>(token));
     }
 
-    /// POST /users/$mfa-reset (204).
+    /// POST /users/$mfa-reset: resets the user's multi-factor authentication. Completes with
+    /// `void(api_result<void>)` (204).
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_post_reset_mfa(user_activation_create who, request_options opts, Token&& token = {})
     {
         return call(detail::post_reset_mfa_params{std::move(who), std::move(opts)},
                     std::forward<Token>(token));
     }
+    /// async_post_reset_mfa with default request_options.
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_post_reset_mfa(user_activation_create who, Token&& token = {})
     {
         return async_post_reset_mfa(std::move(who), request_options{}, std::forward<Token>(token));
     }
 
-    /// POST /users/$profile (204; no body).
+    /// POST /users/$profile (no body). Completes with `void(api_result<void>)` (204).
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_post_user_profile(request_options opts, Token&& token = {})
     {
         return call(detail::post_user_profile_params{std::move(opts)}, std::forward<Token>(token));
     }
+    /// async_post_user_profile with default request_options.
     template <token_for<void> Token = boost::asio::deferred_t>
     auto async_post_user_profile(Token&& token = {})
     {

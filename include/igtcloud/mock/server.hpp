@@ -3,8 +3,8 @@
 // igtcloud::mock: an in-memory Users service speaking the real wire protocol, for tests, examples,
 // benchmarks and the CLI's --mock mode. Contract: DESIGN.md §4.
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/models.hpp>
+#include <igtcloud/mock/config.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -30,30 +30,29 @@ struct options {
     /// client must present a certificate that verifies against it, or its handshake fails; none: no client
     /// certificate is asked for.
     std::string tls_client_ca_file{};
-    std::vector<std::pair<std::string, std::string>>
-        tokens{};                         ///< --token TOKEN=LOGIN_ID; none: mock-token
-                                          ///< -> admin@example.org. A token's user is created if missing.
+    /// --token TOKEN=LOGIN_ID; none: mock-token -> admin@example.org. A token's user is created if missing.
+    std::vector<std::pair<std::string, std::string>> tokens{};
     std::size_t seed_users{0};            ///< --seed-users: users preloaded at start
     std::chrono::milliseconds latency{0}; ///< --latency-ms: added before each answer
     double fail_rate{0.0};                ///< --fail-rate: share of answers replaced by fail_status
     unsigned fail_status{503};            ///< --fail-status: 503, or 429 (with Retry-After: 1)
-    std::size_t close_after{0};           ///< --close-after: close each connection after N answers
-                                          ///< without notice (no Connection: close); 0: never
-    double truncate_rate{0.0};            ///< --truncate-rate: share of bodies cut short, then close
-    std::optional<std::uint64_t> seed{};  ///< --seed: fixes fault dice and generated ids; none: random
-    std::string prefix{"/data"};          ///< the service's path prefix
+    /// --close-after: close each connection after N answers without notice (no Connection: close); 0: never
+    std::size_t close_after{0};
+    double truncate_rate{0.0};           ///< --truncate-rate: share of bodies cut short, then close
+    std::optional<std::uint64_t> seed{}; ///< --seed: fixes fault dice and generated ids; none: random
+    std::string prefix{"/data"};         ///< the service's path prefix
     std::chrono::milliseconds read_timeout{10'000}; ///< a client stalling mid-request is dropped after this
     std::size_t max_body_bytes{1u << 20};           ///< request bodies above this get 413
 };
 
 /// Counters for tests. Routes are named like "GET /users/{user_uuid}"; "other" counts unknown targets.
 struct stats {
-    std::uint64_t connections_accepted{};
-    std::uint64_t connections_open{};
-    std::uint64_t requests_served{};
-    std::uint64_t tls_handshakes{}; ///< TLS handshakes completed (failed ones not counted)
-    std::uint64_t tls_resumed{};    ///< of tls_handshakes, those that resumed an earlier TLS session
-    std::map<std::string, std::uint64_t> requests_by_route{};
+    std::uint64_t connections_accepted{}; ///< since the start
+    std::uint64_t connections_open{};     ///< now
+    std::uint64_t requests_served{};      ///< answers sent since the start
+    std::uint64_t tls_handshakes{};       ///< TLS handshakes completed (failed ones not counted)
+    std::uint64_t tls_resumed{};          ///< of tls_handshakes, those that resumed an earlier TLS session
+    std::map<std::string, std::uint64_t> requests_by_route{}; ///< requests by route, named as above
 };
 
 /// The mock server: listens on 127.0.0.1 as soon as it is constructed (the constructor throws
@@ -81,11 +80,15 @@ public:
     /// Stops accepting, closes every connection, joins its own threads. Idempotent; not from a handler
     /// of a server that runs its own threads.
     void stop();
+    /// The counters now.
     mock::stats stats() const;
 
     /// The store, for tests: look-ups and direct writes bypassing HTTP.
+    /// The user with that userUUID, if any.
     std::optional<entities::user_info> find_user(std::string_view user_uuid) const;
+    /// The user with that loginId, if any.
     std::optional<entities::user_info> find_user_by_login(std::string_view login_id) const;
+    /// Users in the store.
     std::size_t user_count() const;
     /// Creates a user as POST /users would (or returns the existing one with that loginId).
     entities::user_info add_user(entities::user_create const& u);

@@ -4,6 +4,7 @@
 // hands them to the pipeline compiled once in the library (detail::start, explicitly instantiated there).
 
 #include <igtcloud/entities/config.hpp>
+#include <igtcloud/entities/created.hpp>
 #include <igtcloud/entities/error.hpp>
 #include <igtcloud/entities/models.hpp>
 #include <igtcloud/entities/options.hpp>
@@ -18,14 +19,6 @@
 #include <vector>
 
 namespace igtcloud::entities {
-
-/// The answer of POST /users: the user, and whether the service created it (201) or found an existing user
-/// with that loginId and onboarded it (200).
-template <class T>
-struct created {
-    T value{};
-    bool is_new{}; ///< true: 201 Created; false: 200, an existing user
-};
 
 namespace detail {
 

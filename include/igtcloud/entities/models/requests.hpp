@@ -13,23 +13,26 @@ namespace igtcloud::entities {
 
 /// 4xxMessage: the body of an error answer.
 struct api_message {
-    std::optional<std::string> message{};
+    std::optional<std::string> message{}; ///< `message`: the server's text (untrusted)
+    /// Member-wise equality.
     friend bool operator==(api_message const&, api_message const&) = default;
 };
 
 /// UserCreateModel: the body of POST /users and PUT /users/{user_uuid}.
 struct user_create {
-    std::optional<std::string> name{};
-    std::optional<std::string> family_name{};
-    std::optional<std::string> email{};
-    std::optional<std::string> mobile{};
-    std::optional<std::string> login_id{};
+    std::optional<std::string> name{};        ///< `name`: the given name
+    std::optional<std::string> family_name{}; ///< `familyName`
+    std::optional<std::string> email{};       ///< `email`
+    std::optional<std::string> mobile{};      ///< `mobile`: phone number
+    std::optional<std::string> login_id{};    ///< `loginId`: the user's login, usually an e-mail address
+    /// Member-wise equality.
     friend bool operator==(user_create const&, user_create const&) = default;
 };
 
 /// UserActivationCreateModel: the body of POST $resend-activation and $mfa-reset.
 struct user_activation_create {
-    std::optional<std::string> login_id{};
+    std::optional<std::string> login_id{}; ///< `loginId`: whose activation or MFA to reset
+    /// Member-wise equality.
     friend bool operator==(user_activation_create const&, user_activation_create const&) = default;
 };
 

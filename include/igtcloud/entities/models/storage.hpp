@@ -13,25 +13,28 @@ namespace igtcloud::entities {
 
 /// CredentialsModel: temporary storage credentials. Secret: never logged by the library.
 struct credentials {
-    std::optional<std::string> access_key{};
-    std::optional<std::string> secret{};
-    std::optional<std::string> session_token{};
-    std::optional<date_time> expiration{};
+    std::optional<std::string> access_key{};    ///< `accessKey`
+    std::optional<std::string> secret{};        ///< `secret`: the secret access key
+    std::optional<std::string> session_token{}; ///< `sessionToken`
+    std::optional<date_time> expiration{};      ///< `expiration`: when the credentials stop working
+    /// Member-wise equality.
     friend bool operator==(credentials const&, credentials const&) = default;
 };
 
 /// ConfigModel: where the user's storage lives.
 struct storage_config {
-    std::optional<std::string> bucket{};
-    std::optional<std::string> key{};
-    std::optional<std::string> region{};
+    std::optional<std::string> bucket{}; ///< `bucket`
+    std::optional<std::string> key{};    ///< `key`: the user's key prefix in the bucket
+    std::optional<std::string> region{}; ///< `region`
+    /// Member-wise equality.
     friend bool operator==(storage_config const&, storage_config const&) = default;
 };
 
 /// StorageModel: the answer of GET /users/$storage.
 struct storage {
-    std::optional<entities::credentials> credentials{};
-    std::optional<storage_config> config{};
+    std::optional<entities::credentials> credentials{}; ///< `credentials` (secret)
+    std::optional<storage_config> config{};             ///< `config`: where to use them
+    /// Member-wise equality.
     friend bool operator==(storage const&, storage const&) = default;
 };
 

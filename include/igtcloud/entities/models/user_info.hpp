@@ -12,67 +12,73 @@
 
 namespace igtcloud::entities {
 
-/// ContactModel.
+/// ContactModel: how to reach the user (profile::contact).
 struct contact {
-    std::optional<std::string> email_address{};
-    std::optional<std::string> mobile_phone{};
+    std::optional<std::string> email_address{}; ///< `emailAddress`
+    std::optional<std::string> mobile_phone{};  ///< `mobilePhone`
+    /// Member-wise equality.
     friend bool operator==(contact const&, contact const&) = default;
 };
 
-/// OrganizationRoleModel.
+/// OrganizationRoleModel: the user's groups, permissions and roles in one organization.
 struct organization_role {
-    std::optional<std::vector<std::string>> groups{};
-    std::optional<std::string> organization_id{};
-    std::optional<std::string> organization_name{};
-    std::optional<std::vector<std::string>> permissions{};
-    std::optional<std::vector<std::string>> roles{};
+    std::optional<std::vector<std::string>> groups{};      ///< `groups`
+    std::optional<std::string> organization_id{};          ///< `organizationId`
+    std::optional<std::string> organization_name{};        ///< `organizationName`
+    std::optional<std::vector<std::string>> permissions{}; ///< `permissions`
+    std::optional<std::vector<std::string>> roles{};       ///< `roles` in this organization
+    /// Member-wise equality.
     friend bool operator==(organization_role const&, organization_role const&) = default;
 };
 
-/// ProfileModel.
+/// ProfileModel: who the user is (user_info::profile).
 struct profile {
-    std::optional<std::vector<std::string>> addresses{};
-    std::optional<entities::contact> contact{};
-    std::optional<bool> disabled{};
-    std::optional<std::string> family_name{};
-    std::optional<std::string> given_name{};
-    std::optional<std::vector<organization_role>> organization_roles{};
-    std::optional<std::string> preferred_language{};
-    std::optional<std::vector<std::string>> roles{};
+    std::optional<std::vector<std::string>> addresses{};                ///< `addresses`
+    std::optional<entities::contact> contact{};                         ///< `contact`
+    std::optional<bool> disabled{};                                     ///< `disabled`
+    std::optional<std::string> family_name{};                           ///< `familyName`
+    std::optional<std::string> given_name{};                            ///< `givenName`
+    std::optional<std::vector<organization_role>> organization_roles{}; ///< `organizationRoles`
+    std::optional<std::string> preferred_language{};                    ///< `preferredLanguage`
+    std::optional<std::vector<std::string>> roles{};                    ///< `roles`
+    /// Member-wise equality.
     friend bool operator==(profile const&, profile const&) = default;
 };
 
-/// UserSettingsModel.
+/// UserSettingsModel: the user's settings (user_info::settings); the training dates are `date`s.
 struct user_settings {
-    std::optional<std::string> ist_level{};
-    std::optional<std::string> preferred_language{};
-    std::optional<date> training_start_date{};
-    std::optional<date> training_end_date{};
+    std::optional<std::string> ist_level{};          ///< `istLevel`
+    std::optional<std::string> preferred_language{}; ///< `preferredLanguage`
+    std::optional<date> training_start_date{};       ///< `trainingStartDate`
+    std::optional<date> training_end_date{};         ///< `trainingEndDate`
+    /// Member-wise equality.
     friend bool operator==(user_settings const&, user_settings const&) = default;
 };
 
-/// AccountStatusModel.
+/// AccountStatusModel: the state of the user's account (user_info::account_status); times are UTC.
 struct account_status {
-    std::optional<date_time> last_login_time{};
-    std::optional<std::string> mfa_status{};
-    std::optional<bool> email_verified{};
-    std::optional<bool> disabled{};
-    std::optional<date_time> account_locked_on{};
-    std::optional<date_time> account_locked_until{};
-    std::optional<std::int64_t> number_of_invalid_attempt{};
-    std::optional<date_time> last_invalid_attempted_on{};
-    std::optional<date_time> password_expires_on{};
-    std::optional<date_time> password_changed_on{};
+    std::optional<date_time> last_login_time{};              ///< `lastLoginTime`
+    std::optional<std::string> mfa_status{};                 ///< `mfaStatus`
+    std::optional<bool> email_verified{};                    ///< `emailVerified`
+    std::optional<bool> disabled{};                          ///< `disabled`
+    std::optional<date_time> account_locked_on{};            ///< `accountLockedOn`
+    std::optional<date_time> account_locked_until{};         ///< `accountLockedUntil`
+    std::optional<std::int64_t> number_of_invalid_attempt{}; ///< `numberOfInvalidAttempt`
+    std::optional<date_time> last_invalid_attempted_on{};    ///< `lastInvalidAttemptedOn`
+    std::optional<date_time> password_expires_on{};          ///< `passwordExpiresOn`
+    std::optional<date_time> password_changed_on{};          ///< `passwordChangedOn`
+    /// Member-wise equality.
     friend bool operator==(account_status const&, account_status const&) = default;
 };
 
 /// UserInfoModel: a user as the service answers it.
 struct user_info {
-    std::optional<std::string> login_id{};
-    std::optional<std::string> user_uuid{};
-    std::optional<entities::profile> profile{};
-    std::optional<user_settings> settings{};
-    std::optional<entities::account_status> account_status{};
+    std::optional<std::string> login_id{};                    ///< `loginId`
+    std::optional<std::string> user_uuid{};                   ///< `userUUID`: the id in /users/{user_uuid}
+    std::optional<entities::profile> profile{};               ///< `profile`
+    std::optional<user_settings> settings{};                  ///< `settings`
+    std::optional<entities::account_status> account_status{}; ///< `accountStatus`
+    /// Member-wise equality.
     friend bool operator==(user_info const&, user_info const&) = default;
 };
 
