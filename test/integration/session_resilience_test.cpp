@@ -15,7 +15,6 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -24,6 +23,7 @@
 
 #include "support/scripted_server.hpp"
 #include "support/session_kit.hpp"
+#include "support/ten_operations.hpp"
 
 namespace {
 
@@ -31,7 +31,11 @@ namespace asio = boost::asio;
 namespace data = boost::unit_test::data;
 namespace entities = igtcloud::entities;
 namespace mock = igtcloud::mock;
+using igtcloud::test::all_operations;
+using igtcloud::test::answer_as_service;
 using igtcloud::test::http_answer;
+using igtcloud::test::op_result;
+using igtcloud::test::record;
 using igtcloud::test::reply;
 using igtcloud::test::scripted_server;
 using namespace igtcloud::test::kit;
@@ -42,79 +46,13 @@ entities::retry_options quick_retries(unsigned attempts = 3)
     return entities::retry_options{.max_attempts = attempts, .initial_backoff = 0ms, .max_backoff = 0ms};
 }
 
-/// The answer a healthy server gives to each of the ten operations.
-reply success_for(igtcloud::test::request const& req)
-{
-    auto const target = std::string_view(req.target().data(), req.target().size());
-    auto const post = req.method() == boost::beast::http::verb::post;
-    if (req.method() == boost::beast::http::verb::put || req.method() == boost::beast::http::verb::delete_ ||
-        (post && (target.ends_with("$mfa-reset") || target.ends_with("$profile"))))
-        return {http_answer(204, "")};
-    if (post && target.ends_with("$resend-activation")) return {http_answer(200, "{}")};
-    if (post) return {http_answer(201, user_json)};
-    if (target.starts_with("/data/users/$storage")) return {http_answer(200, R"({"config":{"region":"x"}})")};
-    if (target == "/data/users") return {http_answer(200, std::string("[") + std::string(user_json) + "]")};
-    return {http_answer(200, user_json)};
-}
-
-/// One operation of the ten, started by name; its completion records success and the HTTP status.
-struct op_result {
-    bool done{}, ok{};
-    unsigned status{};
-    boost::system::error_code code{};
-};
-
-struct operation_case {
-    char const* name;
-    bool safe; ///< retried after 429/502/503/504
-    std::function<void(entities::users_api&, op_result&)> start;
-    friend std::ostream& operator<<(std::ostream& os, operation_case const& c) { return os << c.name; }
-};
-
-template <class T>
-auto record(op_result& r)
-{
-    return [&r](entities::api_result<T> x) {
-        r.done = true;
-        r.ok = x.has_value();
-        if (!x) {
-            r.status = x.error().status;
-            r.code = x.error().code;
-        }
-    };
-}
-
-entities::user_create const new_user{.email = "ada@example.org", .login_id = "ada"};
-entities::user_activation_create const activation{.login_id = "ada"};
-
-operation_case const all_operations[] = {
-    {"get_me", true, [](auto& u, auto& r) { u.async_get_me(record<entities::user_info>(r)); }},
-    {"get_user", true, [](auto& u, auto& r) { u.async_get_user("u-1", record<entities::user_info>(r)); }},
-    {"get_users", true,
-     [](auto& u, auto& r) { u.async_get_users(record<std::vector<entities::user_info>>(r)); }},
-    {"get_user_storage", true,
-     [](auto& u, auto& r) { u.async_get_user_storage("x", record<entities::storage>(r)); }},
-    {"post_users", true,
-     [](auto& u, auto& r) {
-         u.async_post_users(new_user, record<entities::created<entities::user_info>>(r));
-     }},
-    {"put_user", true, [](auto& u, auto& r) { u.async_put_user("u-1", new_user, record<void>(r)); }},
-    {"delete_user", true, [](auto& u, auto& r) { u.async_delete_user("u-1", record<void>(r)); }},
-    {"post_resend_activation", false,
-     [](auto& u, auto& r) {
-         u.async_post_resend_activation(activation, record<entities::user_activation>(r));
-     }},
-    {"post_reset_mfa", false, [](auto& u, auto& r) { u.async_post_reset_mfa(activation, record<void>(r)); }},
-    {"post_user_profile", false, [](auto& u, auto& r) { u.async_post_user_profile(record<void>(r)); }},
-};
-
 /// A scripted server whose first `failures` requests get `failure`, and every later one a success.
 struct flaky_server {
     std::shared_ptr<std::atomic<int>> seen = std::make_shared<std::atomic<int>>(0);
     scripted_server server;
     flaky_server(int failures, std::string failure)
         : server([seen = seen, failures, failure](auto const& req, std::size_t, std::size_t) {
-            return seen->fetch_add(1) < failures ? reply{failure} : success_for(req);
+            return seen->fetch_add(1) < failures ? reply{failure} : answer_as_service(req);
         })
     {}
 };
@@ -213,7 +151,7 @@ BOOST_AUTO_TEST_CASE(replays_get_once_on_fresh_connection_when_reused_one_was_cl
     // next one on it (no FIN before the write: the readability check cannot see it): the answer never starts.
     scripted_server server{[](auto const& req, std::size_t connection, std::size_t index) {
         if (connection == 0 && index == 1) return reply{"", true}; // read the request, then close silently
-        return success_for(req);
+        return answer_as_service(req);
     }};
     asio::io_context ioc;
     auto opts = options_for(server.base_url(), 1);
@@ -235,7 +173,7 @@ BOOST_AUTO_TEST_CASE(returns_error_without_replay_on_unsafe_post_sent_whole_on_c
 {
     scripted_server server{[](auto const& req, std::size_t connection, std::size_t index) {
         if (connection == 0 && index == 1) return reply{"", true};
-        return success_for(req);
+        return answer_as_service(req);
     }};
     asio::io_context ioc;
     auto opts = options_for(server.base_url(), 1);
@@ -272,7 +210,7 @@ BOOST_DATA_TEST_CASE(retries_only_safe_operations, data::make(all_operations) * 
     entities::session s{ioc.get_executor(), opts};
     auto users = s.users();
     op_result r;
-    op.start(users, r);
+    op.start(users, {}, r);
     BOOST_TEST_REQUIRE(run_until(ioc, [&] { return r.done; }));
     BOOST_TEST(r.ok == op.safe);
     BOOST_TEST(flaky.server.requests() == (op.safe ? 2u : 1u));
@@ -309,10 +247,10 @@ BOOST_DATA_TEST_CASE(does_not_retry_other_statuses, data::make({400u, 404u, 409u
 
 BOOST_AUTO_TEST_CASE(retries_get_on_connection_closed_without_answer)
 {
-    scripted_server server{
-        [n = std::make_shared<std::atomic<int>>(0)](auto const& req, std::size_t, std::size_t) {
-            return n->fetch_add(1) == 0 ? reply{"", true} : success_for(req); // a fresh connection, closed
-        }};
+    scripted_server server{[n = std::make_shared<std::atomic<int>>(0)](auto const& req, std::size_t,
+                                                                       std::size_t) {
+        return n->fetch_add(1) == 0 ? reply{"", true} : answer_as_service(req); // a fresh connection, closed
+    }};
     auto [o, took] = timed_get_me(server.base_url(), quick_retries(3));
     BOOST_TEST(o.ok());
     BOOST_TEST(server.requests() == 2u);
@@ -565,7 +503,7 @@ BOOST_AUTO_TEST_CASE(reports_every_attempt_without_secrets)
 
     std::vector<op_result> results(std::size(all_operations) + 1);
     for (std::size_t i = 0; i < std::size(all_operations); ++i)
-        all_operations[i].start(users, results[i]);
+        all_operations[i].start(users, {}, results[i]);
     users.async_get_user("no-such-user", record<entities::user_info>(results.back()));
     BOOST_TEST_REQUIRE(run_until(ioc, [&] {
         return std::all_of(results.begin(), results.end(), [](auto const& r) { return r.done; });

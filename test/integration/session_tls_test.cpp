@@ -1,6 +1,6 @@
-// entities::session against a mock server that requires client certificates
-// (mock::options::tls_client_ca_file), and TLS session resumption across the connections of one session, seen
-// from the server's handshake counters.
+// entities::session over TLS against the mock server: verification of the server (CA file, host names, IP
+// literals, self-signed certificates, the system trust store), client certificates (mock::options::
+// tls_client_ca_file), and TLS session resumption across the connections of one session.
 #include <igtcloud/entities.hpp>
 #include <igtcloud/mock/server.hpp>
 
@@ -11,11 +11,13 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "support/run_as.hpp"
 #include "support/session_kit.hpp"
 #include "support/tls_certs.hpp"
 
@@ -27,7 +29,9 @@ namespace entities = igtcloud::entities;
 namespace mock = igtcloud::mock;
 using entities::api_result;
 using entities::user_info;
+using igtcloud::test::run_as;
 using igtcloud::test::test_certificates;
+using igtcloud::test::token_kind;
 using namespace igtcloud::test::kit;
 
 constexpr std::string_view admin_login = "admin@example.org"; // the mock's default token's user
@@ -52,6 +56,13 @@ mock::options tls_server(bool require_client_cert, std::chrono::milliseconds lat
                          .tls_key_file = files.server_key.string(),
                          .tls_client_ca_file = require_client_cert ? files.ca_cert.string() : std::string{},
                          .latency = latency};
+}
+
+/// An https mock serving `cert` and `key`.
+mock::options tls_server_with(std::filesystem::path const& cert, std::filesystem::path const& key,
+                              std::chrono::milliseconds latency = 0ms)
+{
+    return mock::options{.tls_cert_file = cert.string(), .tls_key_file = key.string(), .latency = latency};
 }
 
 /// A session on `srv` that trusts the test CA and presents `id`.
@@ -114,6 +125,23 @@ void check_refused(api_result<user_info> const& r)
     BOOST_TEST((e.code == entities::condition::transport_error), describe(e));
     BOOST_TEST(std::string_view(e.code.category().name()).starts_with("asio.ssl"), describe(e));
     BOOST_TEST((e.code != entities::error::timeout), describe(e));
+}
+
+/// https://HOST:PORT/data
+std::string https_url(std::string_view host, std::uint16_t port)
+{
+    return "https://" + std::string(host) + ":" + std::to_string(port) + "/data";
+}
+
+/// GET /users/me on a new session with options `o` (and the mock's default token).
+api_result<user_info> get_me_over(mock::server& srv, entities::session_options o)
+{
+    asio::io_context ioc;
+    o.jwt = srv.default_token();
+    entities::session s{ioc.get_executor(), std::move(o)};
+    auto users = s.users();
+    return run_as<user_info>(token_kind::callback, ioc,
+                             [&](auto t) { return users.async_get_me(std::move(t)); });
 }
 
 } // namespace
@@ -246,6 +274,97 @@ BOOST_DATA_TEST_CASE(resumes_tls_session_on_new_connections_of_same_session, dat
     BOOST_TEST(fresh->login_id.value_or("") == admin_login);
     BOOST_TEST(srv.stats().tls_handshakes == after.tls_handshakes + 1);
     BOOST_TEST(srv.stats().tls_resumed == after.tls_resumed);
+}
+
+// ---- verification of the server ----
+
+BOOST_AUTO_TEST_CASE(succeeds_on_https_with_ca_file_for_localhost_and_ip_literal)
+{
+    auto const& files = test_certificates();
+    mock::server srv{tls_server_with(files.server_cert, files.server_key)};
+    for (std::string_view host : {"localhost", "127.0.0.1"}) {
+        BOOST_TEST_CONTEXT(host)
+        {
+            auto const r = get_me_over(
+                srv, {.base_url = https_url(host, srv.port()), .tls = {.ca_file = files.ca_cert.string()}});
+            BOOST_TEST_REQUIRE(r.has_value(), "error: " << r.error().to_string());
+            BOOST_TEST(r->login_id.value_or("") == admin_login);
+        }
+    }
+    BOOST_TEST(srv.stats().requests_served == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(fails_with_ssl_error_on_system_trust_store)
+{
+    auto const& files = test_certificates();
+    mock::server srv{tls_server_with(files.server_cert, files.server_key)};
+    check_refused(get_me_over(srv, {.base_url = https_url("localhost", srv.port())}));
+    BOOST_TEST(srv.stats().requests_served == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(fails_with_ssl_error_on_certificate_for_another_host)
+{
+    auto const& files = test_certificates();
+    mock::server srv{tls_server_with(files.wrong_host_cert, files.wrong_host_key)};
+    check_refused(get_me_over(
+        srv, {.base_url = https_url("localhost", srv.port()), .tls = {.ca_file = files.ca_cert.string()}}));
+    check_refused(get_me_over(
+        srv, {.base_url = https_url("127.0.0.1", srv.port()), .tls = {.ca_file = files.ca_cert.string()}}));
+    BOOST_TEST(srv.stats().requests_served == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(fails_with_ssl_error_on_self_signed_certificate_when_verifying)
+{
+    auto const& files = test_certificates();
+    mock::server srv{tls_server_with(files.self_signed_cert, files.self_signed_key)};
+    check_refused(get_me_over(
+        srv, {.base_url = https_url("localhost", srv.port()), .tls = {.ca_file = files.ca_cert.string()}}));
+    BOOST_TEST(srv.stats().requests_served == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(succeeds_on_self_signed_certificate_without_verification)
+{
+    auto const& files = test_certificates();
+    mock::server srv{tls_server_with(files.self_signed_cert, files.self_signed_key)};
+    auto const r =
+        get_me_over(srv, {.base_url = https_url("localhost", srv.port()), .tls = {.verify_peer = false}});
+    BOOST_TEST_REQUIRE(r.has_value(), "error: " << r.error().to_string());
+    BOOST_TEST(r->login_id.value_or("") == admin_login);
+}
+
+BOOST_AUTO_TEST_CASE(opens_working_second_connection_on_concurrent_requests_after_first)
+{
+    auto const& files = test_certificates();
+    mock::server srv{tls_server_with(files.server_cert, files.server_key, 50ms)};
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(),
+                        {.base_url = https_url("localhost", srv.port()),
+                         .jwt = srv.default_token(),
+                         .max_connections = 2,
+                         .tls = {.ca_file = files.ca_cert.string()}}};
+    auto users = s.users();
+    // The first connection's handshake leaves a session to resume; the second connection offers it.
+    auto const first = run_as<user_info>(token_kind::callback, ioc,
+                                         [&](auto t) { return users.async_get_me(std::move(t)); });
+    BOOST_TEST_REQUIRE(first.has_value(), "error: " << first.error().to_string());
+    std::vector<api_result<user_info>> results;
+    for (int i = 0; i < 2; ++i)
+        users.async_get_me([&](api_result<user_info> r) { results.push_back(std::move(r)); });
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return results.size() == 2; }));
+    for (auto const& r : results) {
+        BOOST_TEST_REQUIRE(r.has_value(), "error: " << r.error().to_string());
+        BOOST_TEST(r->login_id.value_or("") == admin_login);
+    }
+    BOOST_TEST(s.stats().created == 2u);
+    BOOST_TEST(srv.stats().connections_accepted == 2u);
+    // Both connections stay usable.
+    results.clear();
+    for (int i = 0; i < 4; ++i)
+        users.async_get_me([&](api_result<user_info> r) { results.push_back(std::move(r)); });
+    BOOST_TEST_REQUIRE(run_until(ioc, [&] { return results.size() == 4; }));
+    for (auto const& r : results)
+        BOOST_TEST(r.has_value());
+    BOOST_TEST(srv.stats().connections_accepted == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -15,12 +15,12 @@
 #include <array>
 #include <chrono>
 #include <exception>
-#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <thread>
+
+#include "support/run_until.hpp"
 
 namespace igtcloud::test {
 
@@ -47,25 +47,6 @@ inline std::ostream& operator<<(std::ostream& os, token_kind kind)
     case token_kind::deferred_invoked: return os << "deferred_invoked";
     }
     return os << "token_kind(" << static_cast<int>(kind) << ')';
-}
-
-/// The bound of every run_as / run_until: a test never hangs.
-inline constexpr std::chrono::seconds run_limit{10};
-
-/// Runs `ioc` on the calling thread until `done()` holds or `limit` passes; returns done().
-/// (Not `ioc.run()`: idle pooled connections keep timers pending long after the result arrived.)
-inline bool run_until(boost::asio::io_context& ioc, std::function<bool()> const& done,
-                      std::chrono::steady_clock::duration limit = run_limit)
-{
-    auto const deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        if (ioc.stopped()) ioc.restart();
-        if (ioc.run_one_for(std::chrono::milliseconds(10)) == 0 && ioc.stopped())
-            std::this_thread::sleep_for(std::chrono::milliseconds(1)); // out of work: the result may come
-                                                                       // from another thread
-    }
-    return true;
 }
 
 /// Starts `op(token)` with the token of `kind`, runs `ioc` until the operation completes (at most run_limit)

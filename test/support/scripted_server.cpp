@@ -101,8 +101,43 @@ std::string http_answer(unsigned status, std::string_view body, std::string_view
     return out;
 }
 
+std::ostream& operator<<(std::ostream& os, failure how)
+{
+    switch (how) {
+    case failure::reset: return os << "reset";
+    case failure::close: return os << "close";
+    case failure::stall: return os << "stall";
+    }
+    return os << "failure(" << static_cast<int>(how) << ')';
+}
+
 struct scripted_server::impl : std::enable_shared_from_this<impl> {
     impl(responder r, peer_options o) : respond(std::move(r)), tls(make_context(o)), silent(o.silent) {}
+
+    /// Counts one read or write step; true when it is the one to fail.
+    bool fails_now() noexcept
+    {
+        auto const step = steps.fetch_add(1) + 1;
+        if (step != fault_step.load()) return false;
+        fault_done.store(true);
+        return true;
+    }
+
+    /// The armed failure, once the peer read a request or wrote half of an answer.
+    template <class Stream>
+    asio::awaitable<void> fail(Stream& stream)
+    {
+        boost::system::error_code ignored;
+        auto& socket = stream.lowest_layer();
+        switch (fault_how.load()) {
+        case failure::reset:
+            socket.set_option(tcp::socket::linger(true, 0), ignored);
+            socket.close(ignored);
+            break;
+        case failure::close: socket.shutdown(tcp::socket::shutdown_both, ignored); break;
+        case failure::stall: co_await until_closed(stream); break;
+        }
+    }
 
     template <class Stream>
     asio::awaitable<void> serve_http(Stream& stream, std::size_t number)
@@ -117,6 +152,10 @@ struct scripted_server::impl : std::enable_shared_from_this<impl> {
                 log.push_back(req);
             }
             requests_count.fetch_add(1);
+            if (fails_now()) {
+                co_await fail(stream);
+                co_return;
+            }
             auto r = respond(req, number, index);
             if (r.stall) {
                 co_await until_closed(stream);
@@ -125,6 +164,12 @@ struct scripted_server::impl : std::enable_shared_from_this<impl> {
             if (r.delay.count() > 0) {
                 asio::steady_timer wait(stream.get_executor(), r.delay);
                 co_await wait.async_wait(use_tuple);
+            }
+            if (fails_now()) {
+                auto const half = asio::buffer(r.bytes.data(), r.bytes.size() / 2);
+                auto [wec, written] = co_await asio::async_write(stream, half, use_tuple);
+                if (!wec) co_await fail(stream);
+                co_return;
             }
             auto [wec, written] = co_await asio::async_write(stream, asio::buffer(r.bytes), use_tuple);
             if (wec) co_return;
@@ -180,6 +225,9 @@ struct scripted_server::impl : std::enable_shared_from_this<impl> {
     tcp::acceptor acceptor{ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
     std::thread thread;
     std::atomic<std::size_t> accepted{0}, requests_count{0}, open_count{0}, handshakes_count{0};
+    std::atomic<std::size_t> steps{0}, fault_step{0}; ///< steps so far; the one to fail (0: none)
+    std::atomic<failure> fault_how{failure::reset};
+    std::atomic<bool> fault_done{false};
     mutable std::mutex mutex;
     std::vector<request> log;
 };
@@ -230,6 +278,19 @@ std::size_t scripted_server::handshakes() const noexcept
 void scripted_server::set_silent(bool silent) noexcept
 {
     impl_->silent.store(silent);
+}
+
+void scripted_server::fail_at(std::size_t n, failure how) noexcept
+{
+    impl_->fault_step.store(0);
+    impl_->fault_how.store(how);
+    impl_->fault_done.store(false);
+    if (n != 0) impl_->fault_step.store(impl_->steps.load() + n);
+}
+
+bool scripted_server::failed() const noexcept
+{
+    return impl_->fault_done.load();
 }
 
 std::vector<std::string> scripted_server::targets() const

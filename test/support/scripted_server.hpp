@@ -1,10 +1,12 @@
+// A misbehaving HTTP peer for client tests, on its own thread.
 #pragma once
 
-// A misbehaving HTTP peer for client tests: accepts on 127.0.0.1, parses each request, and answers with
-// whatever raw bytes the test's responder returns (so tests can send invalid JSON, truncated bodies,
-// Connection: close, HTTP/1.0, Keep-Alive timeouts, oversized bodies, or nothing at all). It can also drip
-// bytes forever, speak TLS (optionally limited to old protocol versions), or accept connections and never
-// say a word (a stalled TLS handshake). Runs on its own thread.
+// It accepts on 127.0.0.1, parses each request, and answers with whatever raw bytes the test's responder
+// returns (so tests can send invalid JSON, truncated bodies, Connection: close, HTTP/1.0, Keep-Alive
+// timeouts, oversized bodies, or nothing at all). It can also drip bytes forever, speak TLS (optionally
+// limited to old protocol versions), accept connections and never say a word (a stalled TLS handshake), or
+// fail at its N-th read or write (fail_at: a reset, a close or a stall, as Beast's fail_count fails a
+// stream).
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -15,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -57,6 +60,14 @@ struct peer_options {
     bool silent{};
 };
 
+/// How the peer fails at the step fail_at names.
+enum class failure {
+    reset, ///< an RST (SO_LINGER 0, then close)
+    close, ///< a FIN (shutdown, then close)
+    stall, ///< nothing more: the connection stays open, silent, until the client closes it or stop()
+};
+std::ostream& operator<<(std::ostream& os, failure how);
+
 class scripted_server {
 public:
     explicit scripted_server(responder respond, peer_options options = {});
@@ -74,6 +85,13 @@ public:
     std::vector<request> received() const;    ///< every request, in arrival order
     /// Connections accepted from now on stay silent (true) or are served (false).
     void set_silent(bool silent) noexcept;
+    /// Fails the `n`-th read or write step from now on (1: the next one), once; 0 disarms. The steps, counted
+    /// over all connections: the read of a whole request (failing after it: the request arrived, its answer
+    /// never starts) and the write of an answer (failing after half of its bytes). Thread-safe; arm it while
+    /// the peer is idle.
+    void fail_at(std::size_t n, failure how) noexcept;
+    /// Whether the failure armed last has happened.
+    bool failed() const noexcept;
     void stop();
 
 private:

@@ -1,7 +1,5 @@
+// Small helpers shared by the session integration tests: record a completion, wait for effects, options.
 #pragma once
-
-// Small helpers shared by the session integration tests: wait for results without hanging, record a
-// completion, and build session options.
 
 #include <igtcloud/entities.hpp>
 
@@ -15,6 +13,8 @@
 #include <string_view>
 #include <thread>
 
+#include "support/run_until.hpp"
+
 namespace igtcloud::test::kit {
 
 namespace asio = boost::asio;
@@ -25,21 +25,7 @@ using namespace std::chrono_literals;
 /// A small user_info answer, for scripted servers.
 inline constexpr std::string_view user_json = R"({"loginId":"ada@example.org","userUUID":"u-1"})";
 
-inline constexpr auto test_cap = std::chrono::milliseconds(30'000); ///< no test waits longer for a result
-
-/// Runs `ioc` on this thread until `done()` holds or `cap` passes; false when the cap passed first.
-template <class Done>
-bool run_until(asio::io_context& ioc, Done done, std::chrono::milliseconds cap = test_cap)
-{
-    auto const until = clock_type::now() + cap;
-    while (!done()) {
-        if (clock_type::now() >= until) return false;
-        ioc.restart();
-        if (ioc.run_one_for(20ms) == 0 && ioc.stopped())
-            std::this_thread::sleep_for(1ms); // nothing queued yet
-    }
-    return true;
-}
+using igtcloud::test::run_until; ///< test/support/run_until.hpp
 
 /// Polls `condition` until it holds or `limit` passes (effects with no completion event, e.g. a server
 /// counting a closed connection); returns its last value.
