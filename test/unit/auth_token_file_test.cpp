@@ -126,6 +126,26 @@ BOOST_AUTO_TEST_CASE(reads_members_on_python_written_file)
     BOOST_TEST(auth::read_token_file(dir / "nl").data.has_value());
 }
 
+BOOST_AUTO_TEST_CASE(reads_newer_login_on_python_rewrite_in_place)
+{
+    // auth.py's _save_data writes a refreshed login over the old one without clearing the file: a shorter
+    // one leaves the old one's end behind it, with and without padding.
+    temp_dir dir;
+    auto longer = json::parse(python_json).as_object();
+    longer["csrf"] = std::string(300, 'c');
+    for (std::string const csrf : {"c", "cc", "ccc"}) {
+        auto shorter = json::parse(python_json).as_object();
+        shorter["csrf"] = csrf;
+        std::string content = python_file(json::serialize(longer));
+        auto const line = auth::base64_encode(json::serialize(shorter));
+        content.replace(0, line.size(), line);
+        write_raw(dir / "mmap", content);
+        auto const r = auth::read_token_file(dir / "mmap");
+        BOOST_TEST_REQUIRE(r.data.has_value(), r.reason);
+        BOOST_TEST(r.data->csrf == csrf);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(reads_back_on_own_file)
 {
     temp_dir dir;

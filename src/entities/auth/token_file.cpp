@@ -1,12 +1,13 @@
 // The token file shared with the Python client: its path, reading it safely, writing it atomically.
 #include "entities/auth/token_file.hpp"
 
-#include <boost/json/parse.hpp>
+#include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <variant>
 
 #include "entities/auth/base64.hpp"
 #include "entities/request_parts.hpp"
@@ -70,6 +71,27 @@ std::string_view first_line(std::string_view content)
     auto const b = line.find_first_not_of(strip);
     if (b == std::string_view::npos) return {};
     return line.substr(b, line.find_last_not_of(strip) - b + 1);
+}
+
+// The JSON object at the start of the line's base64, or why there is none. The Python client rewrites the
+// file in place without clearing it, so a shorter login leaves the end of the previous one behind it: the
+// base64 is read up to its padding (else in whole quanta) and the JSON up to the end of its first value.
+std::variant<boost::json::object, char const*> decode_line(std::string_view line)
+{
+    auto const pad = line.find('=');
+    auto const pad_end = pad == std::string_view::npos ? pad : line.find_first_not_of('=', pad);
+    auto const base64 =
+        pad == std::string_view::npos ? line.substr(0, line.size() / 4 * 4) : line.substr(0, pad_end);
+    auto const text = base64_decode(base64);
+    if (!text) return " is not base64 (corrupt or truncated)";
+    boost::json::parser parser;
+    boost::system::error_code ec;
+    parser.write_some(*text, ec);
+    // (this parser takes the end of the text as the end of the input: an unfinished value is an error)
+    if (ec) return " does not hold JSON (corrupt or truncated)";
+    auto value = parser.release();
+    if (!value.is_object()) return " does not hold a JSON object";
+    return std::move(value.get_object());
 }
 
 // The members of the decoded object, or the reason they do not do.
@@ -150,13 +172,9 @@ token_file_read read_token_file(std::filesystem::path const& path, std::optional
                              " bytes; not used");
     auto const line = first_line(*content);
     if (line.empty()) return not_logged_in(where + " holds no login (blank)");
-    auto const json_text = base64_decode(line);
-    if (!json_text) return not_logged_in(where + " is not base64 (corrupt or truncated)");
-    boost::system::error_code ec;
-    auto const value = boost::json::parse(*json_text, ec);
-    if (ec) return not_logged_in(where + " does not hold JSON (corrupt or truncated)");
-    if (!value.is_object()) return not_logged_in(where + " does not hold a JSON object");
-    auto read = members(value.get_object(), where);
+    auto const value = decode_line(line);
+    if (auto const* why = std::get_if<char const*>(&value)) return not_logged_in(where + *why);
+    auto read = members(std::get<boost::json::object>(value), where);
     if (read.data && domain && !same_domain(read.data->domain, *domain))
         return not_logged_in(where + " is for another domain (" + read.data->domain + ")");
     return read;
