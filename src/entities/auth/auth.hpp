@@ -17,23 +17,25 @@
 //   construct: service key -> rsa_private_key::from_pem (a bad PEM fails here, before any I/O)
 //   log in:    password    -> password_login_body(U, P)                       --POST {auth}/login-->
 //              service key -> audience (configured, else GET {auth}/login/$aud -> parse_audience_answer)
-//                          -> make_service_assertion(sub, aud, now, key) -> service_login_body(A) --POST /login-->
+//                          -> make_service_assertion(sub, aud, now, key) -> service_login_body(A) --POST
+//                          /login-->
 //              200 -> parse_login_answer(Set-Cookie field values, body, need_csrf = true, now)
 //                  -> login_answer{jwt, claims, expires_at, csrf_token, sub}
 //                  -> policy.succeeded(token_times{iat (else now), expires_at, claims.has_refresh_token})
 //                  -> write_token_file(token_file_path(env), {sub, jwt, claims.payload, csrf, "https://HOST",
 //                                                             keyFile after a service-key login})
-//   refresh:   POST {auth}/refresh with X-JWT + X-CSRF-TOKEN, no body -> parse_login_answer(need_csrf = false);
+//   refresh:   POST {auth}/refresh with X-JWT + X-CSRF-TOKEN, no body -> parse_login_answer(need_csrf =
+//   false);
 //              the login's CSRF token is kept (a new one in the body is ignored), the file written back
 //   provider(reason, done) (token_source calls it one call at a time):
 //              initial -> policy.need(now, deadline); refresh (a 401) -> policy.rejected(generation, ...)
-//              use -> done(current tokens) | start -> run renewal_for(...) | wait -> park on a timer until the
-//              call's outcome | fail -> done(error)
+//              use -> done(current tokens) | start -> run renewal_for(...) | wait -> park on a timer until
+//              the call's outcome | fail -> done(error)
 //   outcome:   policy.succeeded(...) -> wake `wake` waiters with the tokens
 //              policy.failed(kind, error, now, random_jitter()):
 //                kind = rejected for 400/401 answers and for a 200 that parse_login_answer refuses; transient
 //                for transport errors, attempt timeouts, 429, 5xx
-//              -> wake with `failure` | a timer until retry_at, then retry_due(now) | start_now (login after a
+//              -> wake with `failure` | a timer until retry_at, then retry_due() | start_now (login after a
 //                 rejected refresh)
 //   environment: CLOUD_JWT_TOKEN + CLOUD_CSRF_TOKEN -> GET {auth}/introspect (exp) -> policy.adopt({now, exp,
 //              false}) with can_login = false
@@ -43,9 +45,10 @@
 //   Precedence (CLI): --jwt/--csrf, $IGTCLOUD_JWT/_CSRF, $CLOUD_JWT_TOKEN/_CSRF_TOKEN, then the token file.
 //
 // Mock server (next step): /api/auth/{login, login/$aud, refresh, logout, introspect}; JWTs from sign_hs256
-//   with a secret of its own, claims {sub, iat, exp = iat + --token-lifetime, refresh_token for --user logins};
-//   Set-Cookie "jwt_header_payload=H.P; Max-Age=N; Path=/; HttpOnly" and "jwt_signature=S; Path=/; HttpOnly";
-//   every Users route (/data and /api/data) checks verify_hs256 and exp > now, else 401; --service-key SUB=PEM
+//   with a secret of its own, claims {sub, iat, exp = iat + --token-lifetime, refresh_token for --user
+//   logins}; Set-Cookie "jwt_header_payload=H.P; Max-Age=N; Path=/; HttpOnly" and "jwt_signature=S; Path=/;
+//   HttpOnly"; every Users route (/data and /api/data) checks verify_hs256 and exp > now, else 401;
+//   --service-key SUB=PEM
 //   -> rsa_public_key::from_pem, and a login's assertion -> verify_rs256 + aud, sub == iss == SUB, exp > now.
 //
 // Secrets (passwords, keys, assertions, JWTs, CSRF tokens) never reach a message: every refusal here names

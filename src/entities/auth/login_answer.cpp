@@ -51,15 +51,6 @@ bool valid_utf8(std::string_view s)
     return true;
 }
 
-// Whether the text after a comma in a Set-Cookie value starts a new cookie: `name=` before any ';' or ','.
-bool starts_cookie(std::string_view rest)
-{
-    auto const stop = rest.find_first_of("=;,");
-    if (stop == std::string_view::npos || rest[stop] != '=') return false;
-    auto const name = trim(rest.substr(0, stop));
-    return !name.empty() && name.find_first_of(blanks) == std::string_view::npos;
-}
-
 // An RFC 9110 token (a cookie name): visible ASCII without separators.
 bool is_token(std::string_view s)
 {
@@ -67,6 +58,14 @@ bool is_token(std::string_view s)
         return ch > 0x20 && ch < 0x7F &&
                std::string_view("()<>@,;:\\\"/[]?={}").find(ch) == std::string_view::npos;
     });
+}
+
+// Whether the text after a comma in a Set-Cookie value starts a new cookie: `name=` before any ';' or ','.
+bool starts_cookie(std::string_view rest)
+{
+    auto const stop = rest.find_first_of("=;,");
+    if (stop == std::string_view::npos || rest[stop] != '=') return false;
+    return is_token(trim(rest.substr(0, stop)));
 }
 
 void parse_one(std::string_view text, std::vector<set_cookie>& out)

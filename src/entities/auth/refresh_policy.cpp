@@ -94,7 +94,7 @@ void refresh_policy::leave() noexcept
     if (waiters_ > 0) --waiters_;
 }
 
-refresh_policy::outcome refresh_policy::succeeded(token_times t, auth_clock::time_point)
+refresh_policy::outcome refresh_policy::succeeded(token_times t)
 {
     if (!calling_ || retry_pending_) return {};
     tokens_ = t;
@@ -139,7 +139,7 @@ refresh_policy::outcome refresh_policy::failed(failure_kind kind, api_error cons
     return outcome{0, std::nullopt, now + delay, std::nullopt};
 }
 
-std::optional<renewal> refresh_policy::retry_due(auth_clock::time_point)
+std::optional<renewal> refresh_policy::retry_due()
 {
     if (!retry_pending_) return std::nullopt;
     retry_pending_ = false;

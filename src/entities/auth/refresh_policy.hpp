@@ -94,8 +94,9 @@ public:
         std::optional<auth_clock::time_point> retry_at{}; ///< start the call again at this time (retry_due)
         std::optional<renewal> start_now{}; ///< start this call at once (a rejected refresh falls back)
     };
-    /// The call succeeded: these are the new tokens (generation + 1); every waiter wakes.
-    outcome succeeded(token_times t, auth_clock::time_point now);
+    /// The call succeeded: these are the new tokens (generation + 1); every waiter wakes. Ignored (nothing
+    /// to wake) when no call runs.
+    outcome succeeded(token_times t);
 
     /// How a call failed.
     enum class failure_kind {
@@ -106,8 +107,8 @@ public:
     outcome failed(failure_kind kind, api_error const& error, auth_clock::time_point now,
                    std::uint64_t random);
     /// The time given by outcome::retry_at has come: the call to start, or nullopt when every waiter has
-    /// left meanwhile (nothing runs then).
-    std::optional<renewal> retry_due(auth_clock::time_point now);
+    /// left meanwhile (nothing runs then) or no retry is pending.
+    std::optional<renewal> retry_due();
 
     bool in_flight() const noexcept { return calling_.has_value(); }
     std::size_t waiters() const noexcept { return waiters_; }

@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <variant>
@@ -17,11 +18,6 @@
 
 namespace igtcloud::entities::detail::auth {
 namespace {
-
-std::string quoted(std::filesystem::path const& p)
-{
-    return p.string();
-}
 
 token_file_read not_logged_in(std::string reason, bool unsafe = false)
 {
@@ -158,13 +154,13 @@ bool same_domain(std::string_view a, std::string_view b)
 
 token_file_read read_token_file(std::filesystem::path const& path, std::optional<std::string_view> domain)
 {
-    std::string const where = "token file " + quoted(path);
+    std::string const where = "token file " + path.string();
     fd_guard f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
     if (f.fd < 0) {
-        if (errno == ENOENT) return not_logged_in("no token file at " + quoted(path));
+        if (errno == ENOENT) return not_logged_in("no token file at " + path.string());
         return not_logged_in("cannot open " + where + ": " + std::strerror(errno));
     }
-    if (auto refused = refuse_unsafe(f.fd, where, quoted(path))) return std::move(*refused);
+    if (auto refused = refuse_unsafe(f.fd, where, path.string())) return std::move(*refused);
     auto const content = read_some(f.fd);
     if (!content) return not_logged_in("cannot read " + where + ": " + std::strerror(errno));
     if (content->size() > max_token_file_bytes)
@@ -202,7 +198,7 @@ namespace {
 api_error write_error(std::filesystem::path const& path, std::string const& step, int err)
 {
     return api_error{make_error_code(error::invalid_argument), 0,
-                     "token file " + quoted(path) + ": " + step + ": " + std::strerror(err)};
+                     "token file " + path.string() + ": " + step + ": " + std::strerror(err)};
 }
 
 bool write_all(int fd, std::string_view bytes)
