@@ -60,7 +60,8 @@ IGTCLOUD_ENTITIES_DECL bool same_domain(std::string_view a, std::string_view b);
 
 /// Reads the file at `path`. `domain`, when given, must be the file's domain (same_domain), else the file is
 /// ignored ("not logged in": it is another domain's). Reads at most max_token_file_bytes; opens without
-/// blocking (a FIFO does not hang), refuses what is not a regular file.
+/// blocking (a FIFO does not hang), refuses what is not a regular file. A symlink at `path` is followed, as
+/// the Python client does; the owner and mode checked are those of the file it leads to.
 IGTCLOUD_ENTITIES_DECL token_file_read read_token_file(std::filesystem::path const& path,
                                                        std::optional<std::string_view> domain = std::nullopt);
 
@@ -68,7 +69,8 @@ IGTCLOUD_ENTITIES_DECL token_file_read read_token_file(std::filesystem::path con
 /// is longer; error::invalid_argument when it would exceed max_token_file_bytes).
 IGTCLOUD_ENTITIES_DECL api_result<std::string> encode_token_file(token_file_data const& data);
 
-/// Writes `data` to `path` atomically with mode 0600, creating missing parent folders (mode 0700).
+/// Writes `data` to `path` atomically with mode 0600. A missing folder is created (the innermost one with
+/// mode 0700). A symlink at `path` is replaced, its target left alone.
 /// error::invalid_argument naming the path and the failing step (with the system's reason) on failure; the
 /// temporary file is removed then.
 IGTCLOUD_ENTITIES_DECL api_result<void> write_token_file(std::filesystem::path const& path,
