@@ -325,8 +325,12 @@ asio::awaitable<exchange_result> run_operation(std::shared_ptr<client_impl> owne
         x = co_await run_exchange(impl, op, std::exchange(fresh, false));
         emit_attempt(impl, op, x, state.attempts + 1, started);
 
-        auto decision = decide(state, facts_of(x, op, impl), impl.options.retry,
-                               std::chrono::steady_clock::now(), random_jitter());
+        auto const facts = facts_of(x, op, impl);
+        auto const& options = impl.options.retry;
+        auto decision =
+            is_final(state, facts, options)
+                ? attempt_decision{} // no clock read on success
+                : decide(state, facts, options, std::chrono::steady_clock::now(), random_jitter());
         if (decision.action == attempt_action::retry_after && !impl.budget.try_spend()) decision = {};
         commit(state, decision);
         if (decision.action == attempt_action::done) co_return x;

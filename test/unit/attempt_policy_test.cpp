@@ -41,6 +41,7 @@ using igtcloud::entities::detail::attempt_phase;
 using igtcloud::entities::detail::attempt_state;
 using igtcloud::entities::detail::commit;
 using igtcloud::entities::detail::decide;
+using igtcloud::entities::detail::is_final;
 using igtcloud::entities::detail::retry_budget;
 using time_point = attempt_clock::time_point;
 using ms = std::chrono::milliseconds;
@@ -328,6 +329,21 @@ BOOST_AUTO_TEST_CASE(is_done_after_done_on_any_facts)
     BOOST_TEST(decide_at(s, answer(503)) == done);
 }
 
+BOOST_AUTO_TEST_CASE(is_final_on_outcomes_no_time_could_change)
+{
+    BOOST_TEST(is_final({}, answer(200), {}));
+    BOOST_TEST(is_final({}, answer(503, std::nullopt, operation(false)), {}));
+    BOOST_TEST(is_final(after(2), answer(503), {}));
+    BOOST_TEST(!is_final({}, answer(503), {})); // a retry, if the deadline allows
+    BOOST_TEST(!is_final({}, timed_out(attempt_phase::connect), {}));
+    BOOST_TEST(!is_final(after(2), closed_reused(false), {})); // a replay
+    BOOST_TEST(!is_final({}, answer(401, std::nullopt, operation(true, true)), {}));
+    BOOST_TEST(is_final(after(0, false, true), answer(401, std::nullopt, operation(true, true)), {}));
+    attempt_state finished;
+    commit(finished, done);
+    BOOST_TEST(is_final(finished, closed_reused(false), {}));
+}
+
 BOOST_AUTO_TEST_CASE(counts_attempts_on_commit)
 {
     attempt_state s;
@@ -435,6 +451,7 @@ BOOST_DATA_TEST_CASE(keeps_invariants_on_random_sequences, data::make({0u, 1u, 2
             auto const f = random_facts(rng, facts);
             auto d = decide_at(s, f, now, o, rng());
             check_decision(s, f, d, now, o);
+            if (is_final(s, f, o)) BOOST_TEST(d == done); // the shell's shortcut agrees
             ++seen[d.action];
             if (d.action == attempt_action::retry_after && !budget.try_spend()) d = {};
             auto const before = s;

@@ -28,7 +28,20 @@ bool is_worth_retry(attempt_facts const& f) noexcept
     return f.retryable;
 }
 
+// Whether a retry may follow at all, before its delay and the deadline are considered.
+bool may_retry(attempt_state const& state, attempt_facts const& f, retry_options const& options) noexcept
+{
+    return f.safe_to_repeat && state.retries + 1 < options.max_attempts && is_worth_retry(f);
+}
+
 } // namespace
+
+bool is_final(attempt_state const& state, attempt_facts const& facts, retry_options const& options) noexcept
+{
+    if (state.finished) return true;
+    return !(!state.replayed && met_closed_connection(facts)) &&
+           !(!state.refreshed && is_rejected_tokens(facts)) && !may_retry(state, facts, options);
+}
 
 attempt_decision decide(attempt_state const& state, attempt_facts const& facts, retry_options const& options,
                         attempt_clock::time_point now, std::uint64_t random) noexcept
@@ -38,10 +51,9 @@ attempt_decision decide(attempt_state const& state, attempt_facts const& facts, 
     if (!state.replayed && met_closed_connection(facts)) return {attempt_action::replay_fresh, {}};
     if (!state.refreshed && is_rejected_tokens(facts)) return {attempt_action::refresh_tokens, {}};
 
-    unsigned const retry_number = state.retries + 1;
-    if (!facts.safe_to_repeat || retry_number >= options.max_attempts || !is_worth_retry(facts)) return done;
+    if (!may_retry(state, facts, options)) return done;
     auto const retry_after = facts.answered ? facts.retry_after : std::nullopt;
-    auto const delay = retry_delay(options, retry_number, random, retry_after);
+    auto const delay = retry_delay(options, state.retries + 1, random, retry_after);
     if (!delay) return done; // the server asks for a longer wait than max_retry_after
     // now + delay >= deadline, compared in milliseconds (exact for a whole-millisecond delay), so that no
     // large delay overflows the clock's nanoseconds. A deadline already past gives a difference <= 0.

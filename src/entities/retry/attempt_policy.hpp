@@ -24,6 +24,7 @@
 //                     the shell calls retry_budget::try_spend() for this decision only and, when it
 //                     refuses, takes it as done (so the budget is spent exactly when a retry goes).
 //   4 done            otherwise: the last attempt's result is the operation's.
+//   is_final(state, facts, options): done whatever the time (decide() would not look at the clock).
 //   commit(state, decision) records a decision the shell carries out; after done, decide() answers done.
 
 #include <igtcloud/entities/config.hpp>
@@ -85,6 +86,11 @@ struct attempt_decision {
 IGTCLOUD_ENTITIES_DECL attempt_decision decide(attempt_state const& state, attempt_facts const& facts,
                                                retry_options const& options, attempt_clock::time_point now,
                                                std::uint64_t random) noexcept;
+
+/// True when decide() answers done for these facts whatever `now` and `random` are: the shell then need not
+/// read the clock nor draw a random value (the common path: a success answer). Does not throw; thread-safe.
+IGTCLOUD_ENTITIES_DECL bool is_final(attempt_state const& state, attempt_facts const& facts,
+                                     retry_options const& options) noexcept;
 
 /// Records in `state` the attempt a decision followed and the decision as the shell carries it out (a
 /// retry_after refused by the budget is committed as done).
