@@ -133,19 +133,28 @@ std::string sign_hs256(boost::json::object const& claims, std::string_view secre
     return token + '.' + base64url_encode(mac);
 }
 
-api_result<jwt_claims> verify_hs256(std::string_view token, std::string_view secret)
+api_result<signed_token> decode_signed(std::string_view token, std::string_view alg)
 {
     auto claims = decode_jwt(token);
     if (!claims) return claims.error();
-    if (auto const* alg = claims->header.if_contains("alg"); alg == nullptr || *alg != "HS256")
-        return jwt_error("JWT alg is not HS256");
+    if (auto const* a = claims->header.if_contains("alg");
+        a == nullptr || !a->is_string() || a->get_string() != alg)
+        return jwt_error("JWT alg is not " + std::string(alg));
     auto const parts = split_jwt(token).value();
-    auto const signature = base64url_decode(parts.signature);
-    std::string const expected = hmac_sha256(secret, parts.signing_input);
-    if (!signature || expected.empty() || signature->size() != expected.size() ||
-        CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0)
+    auto signature = base64url_decode(parts.signature);
+    if (!signature) return jwt_error("JWT signature is not base64url");
+    return signed_token{std::move(*claims), parts.signing_input, std::move(*signature)};
+}
+
+api_result<jwt_claims> verify_hs256(std::string_view token, std::string_view secret)
+{
+    auto t = decode_signed(token, "HS256");
+    if (!t) return t.error();
+    std::string const expected = hmac_sha256(secret, t->signing_input);
+    if (expected.empty() || t->signature.size() != expected.size() ||
+        CRYPTO_memcmp(t->signature.data(), expected.data(), expected.size()) != 0)
         return jwt_error("JWT signature does not verify");
-    return claims;
+    return std::move(t->claims);
 }
 
 api_result<std::string> make_service_assertion(std::string_view subject, std::string_view audience,

@@ -119,24 +119,19 @@ api_result<std::string> sign_rs256(boost::json::object const& claims, rsa_privat
 
 api_result<jwt_claims> verify_rs256(std::string_view token, rsa_public_key const& key)
 {
-    auto claims = decode_jwt(token);
-    if (!claims) return claims.error();
-    if (auto const* alg = claims->header.if_contains("alg"); alg == nullptr || *alg != "RS256")
-        return jwt_error("JWT alg is not RS256");
-    auto const parts = split_jwt(token).value();
-    auto const signature = base64url_decode(parts.signature);
-    if (!signature) return jwt_error("JWT signature is not base64url");
+    auto t = decode_signed(token, "RS256");
+    if (!t) return t.error();
     ERR_clear_error();
     std::unique_ptr<EVP_MD_CTX, md_ctx_free> ctx{EVP_MD_CTX_new()};
-    bool const ok = ctx && key.get() != nullptr &&
-                    EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1 &&
-                    EVP_DigestVerify(ctx.get(), reinterpret_cast<unsigned char const*>(signature->data()),
-                                     signature->size(),
-                                     reinterpret_cast<unsigned char const*>(parts.signing_input.data()),
-                                     parts.signing_input.size()) == 1;
+    bool const ok =
+        ctx && key.get() != nullptr &&
+        EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1 &&
+        EVP_DigestVerify(ctx.get(), reinterpret_cast<unsigned char const*>(t->signature.data()),
+                         t->signature.size(), reinterpret_cast<unsigned char const*>(t->signing_input.data()),
+                         t->signing_input.size()) == 1;
     ERR_clear_error();
     if (!ok) return jwt_error("JWT signature does not verify");
-    return claims;
+    return std::move(t->claims);
 }
 
 } // namespace igtcloud::entities::detail::auth
