@@ -1,5 +1,5 @@
 // Tokens for attempts: static ones, or one provider call at a time with every waiter parked on a timer.
-#include "entities/credentials.hpp"
+#include "entities/token_source.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
