@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "entities/header_check.hpp"
+
 namespace igtcloud::entities::detail {
 namespace {
 

@@ -15,8 +15,10 @@
 #include <mutex>
 #include <vector>
 
+#include "entities/base_url.hpp"
+#include "entities/header_check.hpp" // for pipeline.cpp until it includes it itself
 #include "entities/pool/connection_pool.hpp"
-#include "entities/request_parts.hpp"
+#include "entities/request_target.hpp" // for pipeline.cpp until it includes it itself
 #include "entities/retry/retry_policy.hpp"
 #include "entities/token_source.hpp"
 #include "entities/transport/connection.hpp"

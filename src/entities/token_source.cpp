@@ -6,15 +6,11 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "entities/request_parts.hpp"
+#include "entities/header_check.hpp"
+#include "entities/invalid_argument.hpp"
 
 namespace igtcloud::entities::detail {
 namespace {
-
-api_error provider_error(std::string message)
-{
-    return api_error{make_error_code(error::invalid_argument), 0, std::move(message)};
-}
 
 // Refuses values that would break the header block; the message names the header, never the value.
 api_result<void> check_tokens(access_tokens const& t)
@@ -55,7 +51,7 @@ void token_source::run_provider(credentials_reason reason)
         explicit call(std::shared_ptr<token_source> s) : self(std::move(s)) {}
         ~call()
         {
-            if (self) self->complete(provider_error("the credentials provider dropped its handler"));
+            if (self) self->complete(invalid("the credentials provider dropped its handler"));
         }
         void operator()(api_result<access_tokens> r) { std::exchange(self, nullptr)->complete(std::move(r)); }
     };
@@ -73,7 +69,7 @@ void token_source::complete(api_result<access_tokens> result)
         failure = result.error();
     else if (auto ok = check_tokens(*result); !ok)
         failure =
-            provider_error("the credentials provider returned an unusable token: " + ok.error().message);
+            invalid("the credentials provider returned an unusable token: " + ok.error().message);
     std::lock_guard lock(mutex_);
     if (!calling_) return; // a second completion of one call: ignored
     calling_ = false;
