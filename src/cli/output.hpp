@@ -16,9 +16,9 @@ namespace igtcloud::cli {
 /// The process's exit codes (DESIGN.md §5).
 enum exit_code : int {
     exit_success = 0, ///< the operation succeeded
-    exit_api_error =
-        1,          ///< the service answered 4xx/5xx (provision: an item failed, or the run was interrupted)
-    exit_usage = 2, ///< bad command line, flag value or input file; a client-side refusal
+    /// The service answered 4xx/5xx (provision: an item failed, or the run was interrupted).
+    exit_api_error = 1,
+    exit_usage = 2,     ///< bad command line, flag value or input file; a client-side refusal
     exit_transport = 3, ///< no usable answer: connection, TLS, timeout, malformed response
 };
 

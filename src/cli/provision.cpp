@@ -162,6 +162,34 @@ json::object summary_document(entities::provision_summary const& s)
     return doc;
 }
 
+namespace {
+
+// The run's options: progress on `display`, every item to `report` (when given), the first failures on stderr
+// (`failures` counts them).
+entities::provision_options run_options(invocation const& inv, provision_input const& input,
+                                        progress_display& display, report_writer* report,
+                                        std::size_t& failures)
+{
+    entities::provision_options opts;
+    opts.concurrency = inv.provision.concurrency;
+    opts.request = request_options_for(inv.global);
+    opts.expected_total = input.expected_items();
+    opts.progress_interval = display.interval();
+    opts.on_progress = [&display](entities::provision_progress const& p) { display.update(p); };
+    opts.on_item = [&inv, &display, report, &failures](entities::provision_result const& r) {
+        if (report) report->write(r);
+        if (r.outcome != provision_outcome::failed || !r.error) return;
+        if (++failures <= failures_shown) display.note(failure_text(r));
+        if (failures == failures_shown + 1)
+            display.note(inv.provision.report
+                             ? "provision: more failures: see the report"
+                             : "provision: more failures: use --report FILE to see them all");
+    };
+    return opts;
+}
+
+} // namespace
+
 int run_provision(invocation const& inv, asio::io_context& ioc, entities::session& s)
 {
     std::optional<provision_input> input;
@@ -177,21 +205,7 @@ int run_provision(invocation const& inv, asio::io_context& ioc, entities::sessio
 
     progress_display display(stderr, ::isatty(STDERR_FILENO) == 1);
     std::size_t failures = 0;
-    entities::provision_options opts;
-    opts.concurrency = inv.provision.concurrency;
-    opts.request = request_options_for(inv.global);
-    opts.expected_total = input->expected_items();
-    opts.progress_interval = display.interval();
-    opts.on_progress = [&](entities::provision_progress const& p) { display.update(p); };
-    opts.on_item = [&](entities::provision_result const& r) {
-        if (report) report->write(r);
-        if (r.outcome != provision_outcome::failed || !r.error) return;
-        if (++failures <= failures_shown) display.note(failure_text(r));
-        if (failures == failures_shown + 1)
-            display.note(inv.provision.report
-                             ? "provision: more failures: see the report"
-                             : "provision: more failures: use --report FILE to see them all");
-    };
+    auto opts = run_options(inv, *input, display, report.get(), failures);
 
     interrupt_handler interrupts(ioc, s, display);
     std::optional<entities::provision_summary> summary;

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "entities/header_check.hpp"
+
 namespace igtcloud::entities::detail {
 namespace {
 
@@ -61,6 +63,27 @@ void complete_later(asio::any_completion_handler<void()> handler, asio::any_io_e
     asio::post(fallback, std::move(handler));
 }
 
+// The addresses of `host`, abandoned at `deadline` (getaddrinfo cannot be timed); the error names the proxy
+// when the host is the proxy's.
+asio::awaitable<api_result<asio::ip::tcp::resolver::results_type>>
+look_up(std::string const& host, std::string const& service, steady_time deadline, bool is_proxy)
+{
+    asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
+    asio::steady_timer guard(resolver.get_executor(), deadline);
+    guard.async_wait([&resolver](boost::system::error_code e) {
+        if (!e) resolver.cancel();
+    });
+    auto [rec, results] = co_await resolver.async_resolve(host, service, asio::as_tuple(asio::use_awaitable));
+    guard.cancel();
+    if (rec == asio::error::operation_aborted && std::chrono::steady_clock::now() >= deadline)
+        co_return api_error{make_error_code(error::timeout), 0, "name resolution timed out"};
+    if (rec) {
+        char const* what = is_proxy ? "cannot resolve the proxy " : "cannot resolve ";
+        co_return api_error{rec, 0, what + host + ": " + rec.message()};
+    }
+    co_return std::move(results);
+}
+
 } // namespace
 
 client_impl::client_impl(asio::any_io_executor ex, session_options opts)
@@ -106,22 +129,9 @@ asio::awaitable<api_result<std::shared_ptr<peer const>>> client_impl::resolve(st
         to->endpoints = asio::ip::tcp::resolver::results_type::create(
             asio::ip::tcp::endpoint(address, connect_port), connect_host, service);
     } else {
-        asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
-        asio::steady_timer guard(resolver.get_executor(),
-                                 deadline); // getaddrinfo cannot be timed; abandon it
-        guard.async_wait([&resolver](boost::system::error_code e) {
-            if (!e) resolver.cancel();
-        });
-        auto [rec, results] =
-            co_await resolver.async_resolve(connect_host, service, asio::as_tuple(asio::use_awaitable));
-        guard.cancel();
-        if (rec == asio::error::operation_aborted && std::chrono::steady_clock::now() >= deadline)
-            co_return api_error{make_error_code(error::timeout), 0, "name resolution timed out"};
-        if (rec) {
-            char const* what = proxy ? "cannot resolve the proxy " : "cannot resolve ";
-            co_return api_error{rec, 0, what + connect_host + ": " + rec.message()};
-        }
-        to->endpoints = std::move(results);
+        auto found = co_await look_up(connect_host, service, deadline, proxy.has_value());
+        if (!found) co_return std::move(found).error();
+        to->endpoints = std::move(*found);
     }
     std::lock_guard lock(mutex_);
     resolved_ = to;

@@ -15,10 +15,10 @@
 #include <mutex>
 #include <vector>
 
-#include "entities/credentials.hpp"
+#include "entities/base_url.hpp"
 #include "entities/pool/connection_pool.hpp"
-#include "entities/request_parts.hpp"
 #include "entities/retry/retry_policy.hpp"
+#include "entities/token_source.hpp"
 #include "entities/transport/connection.hpp"
 #include "entities/transport/proxy.hpp"
 

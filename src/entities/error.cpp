@@ -1,7 +1,9 @@
-// Error categories, conditions, api_error text and api_exception.
+// Error categories, conditions, api_error text and api_exception; the library's invalid_argument refusal.
 #include <igtcloud/entities/error.hpp>
 
 #include <cstring>
+
+#include "entities/invalid_argument.hpp"
 
 namespace igtcloud::entities {
 namespace {
@@ -198,6 +200,11 @@ api_exception::api_exception(api_error e)
 void throw_exception_from_error(api_error const& e, boost::source_location const& loc)
 {
     boost::throw_with_location(api_exception(e), loc);
+}
+
+api_error detail::invalid(std::string message)
+{
+    return api_error{make_error_code(error::invalid_argument), 0, std::move(message)};
 }
 
 } // namespace igtcloud::entities

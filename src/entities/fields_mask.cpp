@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <new>
 
+#include "entities/invalid_argument.hpp"
+
 namespace igtcloud::entities::detail {
 namespace {
 
@@ -97,7 +99,7 @@ api_error invalid_mask(std::string_view text, std::string_view problem, std::siz
     message += problem;
     message += " at offset ";
     message += std::to_string(offset);
-    return api_error{make_error_code(error::invalid_argument), 0, std::move(message)};
+    return invalid(std::move(message));
 }
 
 // Reads the mask token by token, as Flask-RESTX does, keeping the groups being filled on an explicit stack.

@@ -1,5 +1,7 @@
 #pragma once
 
+// X-Fields masks (Flask-RESTX syntax): parsed and validated once, then applied to JSON values.
+
 #include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/error.hpp>
 

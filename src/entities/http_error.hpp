@@ -1,5 +1,7 @@
 #pragma once
 
+// The one place that turns a non-success HTTP answer into an api_error, and server text made safe to show.
+
 #include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/error.hpp>
 
@@ -11,8 +13,8 @@ namespace igtcloud::entities::detail {
 ///
 /// - 4xx/5xx: `code` is the status in http_category(); anything else: error::unexpected_status.
 /// - `message`: the `message` of a 4xxMessage body (`{"message": "..."}`) when the body is such a JSON
-/// object,
-///   whatever the content type says; else the reason phrase, followed by the start of a `text/plain` body.
+///   object, whatever the content type says; else the reason phrase, followed by the start of a
+///   `text/plain` body.
 ///   Server text is untrusted: control characters become spaces and it is cut to a sane length on a UTF-8
 ///   boundary. Empty bodies, HTML, JSON arrays and garbage all give a readable message.
 IGTCLOUD_ENTITIES_DECL api_error error_from_answer(unsigned status, std::string_view content_type,

@@ -1,3 +1,4 @@
+// The SAX decode path: Boost.JSON parser events straight into a model, through the sax_type tables.
 #include "entities/json_sax.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>

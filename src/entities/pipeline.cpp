@@ -12,17 +12,15 @@
 
 #include "entities/emit_event.hpp"
 #include "entities/fields_mask.hpp"
+#include "entities/header_check.hpp"
+#include "entities/invalid_argument.hpp"
+#include "entities/request_target.hpp"
 #include "entities/retry/attempt_policy.hpp"
 #include "entities/retry/retry_policy.hpp"
 #include "entities/transport/answer_parser.hpp"
 
 namespace igtcloud::entities::detail {
 namespace {
-
-api_error invalid(std::string message)
-{
-    return api_error{make_error_code(error::invalid_argument), 0, std::move(message)};
-}
 
 asio::awaitable<bool> cancelled()
 {

@@ -127,10 +127,10 @@ void write_head(std::string& out, answer const& a, head_options const& h)
 /// One connection: [TLS handshake], then read / answer / write until either side closes.
 /// Every handler runs on the socket's executor (a strand), which also serialises close().
 template <class Stream>
-class session final : public session_base, public std::enable_shared_from_this<session<Stream>> {
+class http_session final : public session_base, public std::enable_shared_from_this<http_session<Stream>> {
 public:
     template <class... StreamArgs>
-    explicit session(std::shared_ptr<server_state> state, StreamArgs&&... stream_args)
+    explicit http_session(std::shared_ptr<server_state> state, StreamArgs&&... stream_args)
         : state_(std::move(state))
         , opts_(state_->opts())
         , stream_(std::forward<StreamArgs>(stream_args)...)
@@ -142,18 +142,18 @@ public:
         head_options_.keep_alive_seconds = static_cast<std::uint64_t>(
             std::chrono::duration_cast<std::chrono::seconds>(opts_.read_timeout).count());
     }
-    session(session const&) = delete;
-    session& operator=(session const&) = delete;
-    ~session() { state_->remove_session(this); }
+    http_session(http_session const&) = delete;
+    http_session& operator=(http_session const&) = delete;
+    ~http_session() { state_->remove_session(this); }
 
     /// Registers the session and begins it on its strand (or drops the socket when the server is closing).
     void start()
     {
         if (!state_->add_session(this->shared_from_this())) return;
-        asio::post(stream_.get_executor(), bind(&session::begin));
+        asio::post(stream_.get_executor(), bind(&http_session::begin));
     }
 
-    void close() override { asio::post(stream_.get_executor(), bind(&session::shut)); }
+    void close() override { asio::post(stream_.get_executor(), bind(&http_session::shut)); }
 
 private:
     static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
@@ -194,7 +194,7 @@ private:
         socket().set_option(tcp::no_delay(true), ignored);
         if constexpr (is_tls) {
             arm(opts_.read_timeout);
-            stream_.async_handshake(asio::ssl::stream_base::server, bind(&session::on_handshake));
+            stream_.async_handshake(asio::ssl::stream_base::server, bind(&http_session::on_handshake));
         } else {
             read_request();
         }
@@ -224,7 +224,7 @@ private:
         parser_.emplace();
         parser_->body_limit(opts_.max_body_bytes);
         arm(opts_.read_timeout);
-        http::async_read(stream_, buffer_, *parser_, bind(&session::on_read));
+        http::async_read(stream_, buffer_, *parser_, bind(&http_session::on_read));
     }
 
     void on_read(error_code ec, std::size_t /*bytes*/)
@@ -237,7 +237,7 @@ private:
         if (opts_.latency.count() > 0) {
             arm(opts_.latency + opts_.read_timeout);
             delay_.expires_after(opts_.latency);
-            delay_.async_wait(bind(&session::on_delay));
+            delay_.async_wait(bind(&http_session::on_delay));
             return;
         }
         respond();
@@ -286,7 +286,7 @@ private:
         std::array<asio::const_buffer, 2> const buffers{asio::buffer(head_),
                                                         asio::buffer(answer_.body.data(), body_bytes)};
         arm(opts_.read_timeout);
-        asio::async_write(stream_, buffers, bind(&session::on_write));
+        asio::async_write(stream_, buffers, bind(&http_session::on_write));
     }
 
     void on_write(error_code ec, std::size_t /*bytes*/)
@@ -302,7 +302,7 @@ private:
     {
         arm(linger());
         if constexpr (is_tls) {
-            stream_.async_shutdown(bind(&session::on_shutdown));
+            stream_.async_shutdown(bind(&http_session::on_shutdown));
         } else {
             error_code ignored;
             socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -312,7 +312,7 @@ private:
 
     void on_shutdown(error_code /*ec: stream_truncated or a timeout are normal here*/) { shut(); }
 
-    void drain() { socket().async_read_some(buffer_.prepare(buffer_reserve), bind(&session::on_drain)); }
+    void drain() { socket().async_read_some(buffer_.prepare(buffer_reserve), bind(&http_session::on_drain)); }
 
     void on_drain(error_code ec, std::size_t bytes)
     {
@@ -355,9 +355,9 @@ private:
 void start_session(std::shared_ptr<server_state> const& state, tcp::socket socket)
 {
     if (auto* tls = state->tls())
-        std::make_shared<session<tls_stream>>(state, std::move(socket), *tls)->start();
+        std::make_shared<http_session<tls_stream>>(state, std::move(socket), *tls)->start();
     else
-        std::make_shared<session<plain_stream>>(state, std::move(socket))->start();
+        std::make_shared<http_session<plain_stream>>(state, std::move(socket))->start();
 }
 
 } // namespace igtcloud::mock::detail

@@ -1,3 +1,4 @@
+// A parsed Beast request viewed as the mock service's request_view, in one pass over its fields.
 #include "mock/request_view.hpp"
 
 #include <boost/beast/core/string.hpp>

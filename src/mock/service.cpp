@@ -5,6 +5,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <array>
+#include <optional>
+#include <utility>
 #include <variant>
 
 #include "entities/fields_mask.hpp"
@@ -93,6 +95,28 @@ std::variant<route const*, answer> find_route(std::string_view method, std::stri
                       : message_answer(404, "The requested URL was not found on the server.");
 }
 
+// The path below `users` (prefix + "/users"): true with `at_users` for the collection itself, or with its one
+// percent-decoded segment; false (404) for any other path.
+bool users_segment(std::string_view path, std::string_view users, std::string& segment, bool& at_users)
+{
+    if (!path.starts_with(users)) return false;
+    auto const rest = path.substr(users.size());
+    at_users = rest.empty();
+    return at_users || (rest.front() == '/' && rest.find('/', 1) == std::string_view::npos &&
+                        percent_decode(rest.substr(1), segment));
+}
+
+// The request's X-Fields mask when the route applies one (none without the header), or the 400 answer to a
+// malformed mask.
+std::variant<std::optional<entities::detail::fields_mask>, answer> route_mask(route const& r,
+                                                                              request_view const& request)
+{
+    if (!r.masked || !request.has_fields) return std::optional<entities::detail::fields_mask>{};
+    auto parsed = entities::detail::fields_mask::parse(request.fields);
+    if (!parsed) return message_answer(400, parsed.error().message);
+    return std::optional<entities::detail::fields_mask>(std::move(*parsed));
+}
+
 } // namespace
 
 service::service(options const& opts) : opts_(opts), users_path_(opts.prefix + "/users"), store_(opts.seed)
@@ -123,14 +147,9 @@ answer service::handle(request_view const& request)
     auto const path = request.target.substr(0, question);
     auto const query =
         question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
-    auto const& users = users_path_;
-    if (!path.starts_with(users))
-        return message_answer(404, "The requested URL was not found on the server.");
-    auto rest = path.substr(users.size());
-    bool const at_users = rest.empty();
     std::string segment;
-    if (!at_users && (rest.front() != '/' || rest.find('/', 1) != std::string_view::npos ||
-                      !percent_decode(rest.substr(1), segment)))
+    bool at_users = false;
+    if (!users_segment(path, users_path_, segment, at_users))
         return message_answer(404, "The requested URL was not found on the server.");
 
     auto found = find_route(request.method, segment, at_users);
@@ -143,23 +162,19 @@ answer service::handle(request_view const& request)
         a.route = r.name;
         return a;
     }
-    std::optional<entities::detail::fields_mask> mask;
-    if (r.masked && request.has_fields) {
-        auto parsed = entities::detail::fields_mask::parse(request.fields);
-        if (!parsed) {
-            auto a = message_answer(400, parsed.error().message);
-            a.route = r.name;
-            return a;
-        }
-        mask = std::move(*parsed);
+    auto mask = route_mask(r, request);
+    if (auto* malformed = std::get_if<answer>(&mask)) {
+        malformed->route = r.name;
+        return std::move(*malformed);
     }
     std::string region;
     bool const has_region = query_param(query, "region", region);
     op_input in{store_, request, *login, segment, region, has_region};
     auto a = r.op(in);
     a.route = r.name;
-    if (mask && (a.status == 200 || a.status == 201) && !a.body.empty())
-        a.body = boost::json::serialize(mask->apply(boost::json::parse(a.body)));
+    auto const& applied = std::get<std::optional<entities::detail::fields_mask>>(mask);
+    if (applied && (a.status == 200 || a.status == 201) && !a.body.empty())
+        a.body = boost::json::serialize(applied->apply(boost::json::parse(a.body)));
     return a;
 }
 

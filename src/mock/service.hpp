@@ -1,7 +1,7 @@
 #pragma once
 
 // The mock's Users service without sockets: one request in, one answer out. The network layer
-// (server.cpp) parses HTTP, applies faults and writes the answer; this layer knows the API.
+// (connection.cpp) parses HTTP, applies faults and writes the answer; this layer knows the API.
 //
 //   request_view --handle()--> auth --route--> operation (user_store) --X-Fields mask--> answer
 

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "entities/request_parts.hpp"
+#include "entities/base_url.hpp"
 #include "entities/transport/proxy.hpp"
 
 namespace proxy_test {

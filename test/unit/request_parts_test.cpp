@@ -12,7 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include "entities/request_parts.hpp"
+#include "entities/base_url.hpp"
+#include "entities/header_check.hpp"
+#include "entities/request_target.hpp"
 
 namespace ent = igtcloud::entities;
 namespace data = boost::unit_test::data;

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "entities/request_parts.hpp"
+#include "entities/base_url.hpp"
 
 namespace igtcloud::entities::detail::auth {
 namespace {

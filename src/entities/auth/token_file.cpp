@@ -11,7 +11,7 @@
 #include <variant>
 
 #include "entities/auth/base64.hpp"
-#include "entities/request_parts.hpp"
+#include "entities/base_url.hpp"
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,10 +1,8 @@
 // The pool's I/O shell: connection objects, parked waiters, hand-offs, closes.
 #include "entities/pool/connection_pool.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "entities/emit_event.hpp"
 
@@ -139,8 +137,8 @@ void connection_pool::hand_off(std::pair<waiter_id, grant> const& handoff, std::
     w.granted = handoff.second;
     w.conn = conn ? std::move(conn) : std::make_shared<connection>(executor_);
     w.granted_at = pool_clock::now();
-    in_use_.put(handoff.second.conn, in_use_entry{w.conn, w.executor});
-    asio::post(w.executor, [timer = w.timer] { timer->cancel(); });
+    in_use_.put(handoff.second.conn, in_use_entry{w.conn, w.parked.get_executor()});
+    w.parked.wake();
 }
 
 pool_policy::acquire_result connection_pool::take_grant(bool fresh, doomed_list& doomed,
@@ -178,7 +176,7 @@ asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline
         co_return pool_error(error::shut_down, "the session was shut down");
     }
     auto const id = *r.queued;
-    waiter w{std::make_shared<asio::steady_timer>(owner, deadline), owner};
+    waiter w{parked_waiter(owner, deadline)};
     waiters_.emplace(id, &w);
     waiting_.store(waiters_.size(), std::memory_order_relaxed);
     lock.unlock();
@@ -194,9 +192,7 @@ asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline
 asio::awaitable<api_result<lease>> connection_pool::wait_for_grant(waiter_id id, waiter& w,
                                                                    asio::any_io_executor owner)
 {
-    auto [ec] = co_await w.timer->async_wait(asio::as_tuple(asio::use_awaitable));
-    auto const cancelled =
-        (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+    auto const [expired, cancelled] = co_await w.parked.park();
     std::unique_lock lock(mutex_);
     waiters_.erase(id);
     waiting_.store(waiters_.size(), std::memory_order_relaxed);
@@ -206,7 +202,7 @@ asio::awaitable<api_result<lease>> connection_pool::wait_for_grant(waiter_id id,
     else if (!w.failed)
         policy_.cancel_wait(id);
     lock.unlock();
-    if (granted && ec && !cancelled && !w.failed) co_return std::move(*granted);
+    if (granted && !expired && !cancelled && !w.failed) co_return std::move(*granted);
     if (granted) {
         // Granted just as the deadline passed, the caller cancelled or the pool shut down: pass it on,
         // unused. A slot granted for opening was never opened: no event.
@@ -285,7 +281,7 @@ void connection_pool::shutdown()
         take_idle(r.to_close, close_reason::shutdown, doomed);
         for (auto& [id, w] : waiters_) {
             w->failed = true;
-            asio::post(w->executor, [timer = w->timer] { timer->cancel(); });
+            w->parked.wake();
         }
         for (auto const& [id, entry] : in_use_.items()) {
             asio::post(entry.executor, [weak = entry.conn] {

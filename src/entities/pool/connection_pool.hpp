@@ -1,7 +1,8 @@
 #pragma once
 
-// The pool's thin I/O shell around pool_policy: it owns the connection objects, parks waiting operations on
-// timers, hands connections over, and closes what the policy says. Thread-safe (one mutex, no I/O under it).
+// The pool's thin I/O shell around pool_policy: it owns the connection objects, parks waiting operations
+// (parked_waiter.hpp), hands connections over, and closes what the policy says. Thread-safe (one mutex, no
+// I/O under it).
 //
 //   acquire(deadline, fresh) --policy--> lease{reuse idle | open new slot} | park on a timer until a grant
 //   lease.release(reusable, keep_alive) --policy--> idle | hand-off to the oldest waiter | close
@@ -20,7 +21,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <memory>
@@ -29,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "entities/parked_waiter.hpp"
 #include "entities/pool/pool_policy.hpp"
 #include "entities/transport/connection.hpp"
 
@@ -126,9 +127,9 @@ public:
 
 private:
     friend class lease;
+    /// A queued acquirer; what it was granted is set under the lock before its wake-up.
     struct waiter {
-        std::shared_ptr<asio::steady_timer> timer;
-        asio::any_io_executor executor;
+        parked_waiter parked;
         std::optional<grant> granted{};
         std::shared_ptr<connection> conn{};
         steady_time granted_at{};

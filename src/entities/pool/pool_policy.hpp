@@ -2,7 +2,8 @@
 
 // The connection pool's policy: which connection an acquirer gets, when one opens, waits, is reused or is
 // closed. A pure state machine: no sockets, no timers, no clock reads (time is passed in), so it is tested
-// with a fake clock. The I/O shell owns the sockets and the sweep timer and does what the results say.
+// with a fake clock. The I/O shell (connection_pool) owns the sockets and does what the results say; it has
+// no sweep timer: idle connections expire lazily, when it next acquires or releases (expire_idle).
 
 #include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/options.hpp>
@@ -154,7 +155,8 @@ public:
     /// Removes the idle connections whose expiry is <= now and returns them, oldest use first; the shell
     /// closes them (and must not call closed() for them, though doing so is harmless).
     std::vector<conn_id> expire_idle(pool_clock::time_point now);
-    /// The earliest expiry among idle connections (when the sweep timer should fire), or nullopt when none.
+    /// The earliest expiry among idle connections, or nullopt when none (for tests and a shell that would
+    /// sweep on a timer; connection_pool expires lazily instead).
     std::optional<pool_clock::time_point> next_expiry() const noexcept;
 
     /// The answer to shutdown().

@@ -11,7 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "entities/provision/readers.hpp"
+#include "entities/provision/byte_source.hpp"
+#include "entities/provision/reader_items.hpp"
 
 namespace igtcloud::entities {
 

@@ -17,6 +17,8 @@
 #include <exception>
 #include <vector>
 
+#include "entities/invalid_argument.hpp"
+
 namespace igtcloud::entities {
 
 char const* to_string(provision_outcome o) noexcept
@@ -71,8 +73,7 @@ struct run_state {
             return item;
         } catch (std::exception const& e) {
             source_ended = true;
-            return provision_item{0, api_error{make_error_code(error::invalid_argument), 0,
-                                               std::string("the source failed: ") + e.what()}};
+            return provision_item{0, detail::invalid(std::string("the source failed: ") + e.what())};
         }
     }
 

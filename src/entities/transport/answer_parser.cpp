@@ -1,3 +1,4 @@
+// The response parser of an exchange: status, the headers the pipeline reads, the body under its limit.
 #include "entities/transport/answer_parser.hpp"
 
 #include <algorithm>

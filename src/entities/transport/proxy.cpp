@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "entities/invalid_argument.hpp"
+
 namespace igtcloud::entities::detail {
 namespace {
 
@@ -36,7 +38,7 @@ public:
         message += source_;
         message += "): ";
         message += problem;
-        return api_error{make_error_code(error::invalid_argument), 0, std::move(message)};
+        return invalid(std::move(message));
     }
 
 private:

@@ -4,8 +4,8 @@
 //
 //   proxy_options (+ environment) --choose_proxy--> nullopt (direct) | proxy_route
 //   proxy_route.tunnel:  https base URL: TCP to the proxy, CONNECT host:port, then TLS end to end
-//   !tunnel:             http base URL: TCP to the proxy, requests in absolute form (absolute_prefix +
-//   target)
+//   !tunnel:             http base URL: TCP to the proxy, requests in absolute form
+//                        (absolute_prefix + target)
 //
 // Everything here is pure (no I/O, no global state: the environment comes in as a function).
 
@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "entities/request_parts.hpp"
+#include "entities/base_url.hpp"
 
 namespace igtcloud::entities::detail {
 
@@ -29,8 +29,8 @@ struct proxy_route {
     std::string host{};   ///< the proxy's host (connect here), unbracketed IPv6, reg-name lowercased
     std::uint16_t port{}; ///< the proxy's port (80 when the URL has none)
     bool tunnel{};        ///< CONNECT (https base URL); else absolute-form requests (http)
-    std::string
-        absolute_prefix{}; ///< forward mode: "http://" + the base URL's Host header, prepended to targets
+    /// Forward mode: "http://" + the base URL's Host header, prepended to targets.
+    std::string absolute_prefix{};
     std::string authorization{}; ///< "Basic ..." when the proxy URL has userinfo, else empty (a secret)
     /// tunnel mode: the CONNECT request target and Host header, the server's "host:port" (port always
     /// present, IPv6 bracketed: "[::1]:8443").

@@ -1,20 +1,13 @@
-// Tokens for attempts: static ones, or one provider call at a time with every waiter parked on a timer.
-#include "entities/credentials.hpp"
+// Tokens for attempts: static ones, or one provider call at a time with every waiter parked until it ends.
+#include "entities/token_source.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
-#include "entities/request_parts.hpp"
+#include "entities/header_check.hpp"
+#include "entities/invalid_argument.hpp"
 
 namespace igtcloud::entities::detail {
 namespace {
-
-api_error provider_error(std::string message)
-{
-    return api_error{make_error_code(error::invalid_argument), 0, std::move(message)};
-}
 
 // Refuses values that would break the header block; the message names the header, never the value.
 api_result<void> check_tokens(access_tokens const& t)
@@ -55,7 +48,7 @@ void token_source::run_provider(credentials_reason reason)
         explicit call(std::shared_ptr<token_source> s) : self(std::move(s)) {}
         ~call()
         {
-            if (self) self->complete(provider_error("the credentials provider dropped its handler"));
+            if (self) self->complete(invalid("the credentials provider dropped its handler"));
         }
         void operator()(api_result<access_tokens> r) { std::exchange(self, nullptr)->complete(std::move(r)); }
     };
@@ -72,8 +65,7 @@ void token_source::complete(api_result<access_tokens> result)
     if (!result)
         failure = result.error();
     else if (auto ok = check_tokens(*result); !ok)
-        failure =
-            provider_error("the credentials provider returned an unusable token: " + ok.error().message);
+        failure = invalid("the credentials provider returned an unusable token: " + ok.error().message);
     std::lock_guard lock(mutex_);
     if (!calling_) return; // a second completion of one call: ignored
     calling_ = false;
@@ -82,10 +74,9 @@ void token_source::complete(api_result<access_tokens> result)
         ++current_.generation;
     }
     for (auto& [id, w] : waiters_) {
-        if (w->woken) continue;
-        w->woken = true;
+        if (w->parked.woken()) continue;
         w->failure = failure;
-        asio::post(w->executor, [timer = w->timer] { timer->cancel(); });
+        w->parked.wake();
     }
 }
 
@@ -99,19 +90,17 @@ asio::awaitable<api_result<tokens_ref>> token_source::get(std::chrono::steady_cl
         if (current_.tokens && current_.generation != rejected) co_return current_;
         auto const reason = begin_call_locked();
         auto const id = ++next_waiter_;
-        waiter w{std::make_shared<asio::steady_timer>(executor, deadline), executor};
+        waiter w{parked_waiter(executor, deadline)};
         waiters_.emplace(id, &w);
         lock.unlock();
         if (reason) run_provider(*reason);
 
-        co_await w.timer->async_wait(asio::as_tuple(asio::use_awaitable)); // woken, expired or cancelled
-        auto const cancelled =
-            (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+        auto const parked = co_await w.parked.park(); // woken, expired or cancelled
         lock.lock();
         waiters_.erase(id);
-        bool const woken = w.woken;
+        bool const woken = w.parked.woken();
         lock.unlock();
-        if (cancelled) co_return api_error{asio::error::operation_aborted, 0, "operation cancelled"};
+        if (parked.cancelled) co_return api_error{asio::error::operation_aborted, 0, "operation cancelled"};
         if (!woken)
             co_return api_error{make_error_code(error::timeout), 0,
                                 "the credentials provider did not answer before the deadline"};

@@ -1,114 +1,17 @@
-// The file readers' shared input and items, and the JSON Lines reader: one line at a time, decoded in place
-// in the input chunk when it fits there, through the library's one decoder.
-#include "entities/provision/readers.hpp"
+// The JSON Lines reader of batch provisioning: one line at a time, decoded in place in the input chunk when
+// it fits there, through the library's one decoder.
+#include <igtcloud/entities/provision.hpp>
 
-#include <boost/system/errc.hpp>
-
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <utility>
 
 #include "entities/json_decoder.hpp"
+#include "entities/provision/byte_source.hpp"
+#include "entities/provision/reader_items.hpp"
 
 namespace igtcloud::entities {
-namespace detail {
-
-bool byte_source::fill()
-{
-    begin = buffer_.get();
-    end = begin + read_some(buffer_.get(), chunk_bytes);
-    return begin != end;
-}
-
-void byte_source::skip_bom()
-{
-    std::size_t n = 0;
-    for (std::size_t got = 1; n < 3 && got != 0; n += got)
-        got = read_some(buffer_.get() + n, chunk_bytes - n);
-    begin = buffer_.get();
-    end = begin + n;
-    if (n >= 3 && std::memcmp(begin, "\xEF\xBB\xBF", 3) == 0) begin += 3;
-}
-
-std::size_t byte_source::read_some(char* to, std::size_t n)
-{
-    if (done_) return 0;
-    auto const max = static_cast<std::streamsize>(n);
-    std::streamsize got = 0;
-    try {
-        if (!started_ && in_->fail() && !in_->eof()) { // failed before we read: a file that did not open
-            done_ = failed_ = true;
-            return 0;
-        }
-        started_ = true;
-        if (in_->good()) got = in_->readsome(to, max);
-        if (got <= 0 && in_->good()) { // nothing buffered: wait for one byte, then take what came with it
-            in_->read(to, 1);
-            got = in_->gcount();
-            if (got == 1 && max > 1 && in_->good())
-                got += std::max<std::streamsize>(in_->readsome(to + 1, max - 1), 0);
-        }
-    } catch (...) { // with exceptions() enabled: the stream's own failure, whose state tells which end it is
-        if (in_->good()) throw;
-        got = 0;
-    }
-    if (got > 0) return static_cast<std::size_t>(got);
-    done_ = true;
-    failed_ = in_->bad();
-    return 0;
-}
-
-namespace {
-
-provision_item failed_item(std::size_t line, std::string_view problem, boost::system::error_code code)
-{
-    std::string message = "line " + std::to_string(line) + ": ";
-    message += problem;
-    return provision_item{
-        line, api_result<user_create>(boost::system::in_place_error, api_error{code, 0, std::move(message)})};
-}
-
-bool is_empty(std::optional<std::string> const& s) noexcept
-{
-    return !s || s->empty();
-}
-
-} // namespace
-
-provision_item bad_row(std::size_t line, std::string_view problem)
-{
-    return failed_item(line, problem, make_error_code(error::invalid_argument));
-}
-
-provision_item read_failure(std::size_t line)
-{
-    return failed_item(line, "read error",
-                       boost::system::errc::make_error_code(boost::system::errc::io_error));
-}
-
-provision_item checked(std::size_t line, user_create user)
-{
-    bool const no_login = is_empty(user.login_id);
-    bool const no_email = is_empty(user.email);
-    if (no_login || no_email)
-        return bad_row(line, no_login && no_email ? "missing loginId and email"
-                             : no_login           ? "missing loginId"
-                                                  : "missing email");
-    return provision_item{line, std::move(user)};
-}
-
-std::string too_long(std::string_view what, std::size_t limit)
-{
-    std::string text(what);
-    text += " longer than ";
-    text += std::to_string(limit);
-    text += " bytes";
-    return text;
-}
-
-} // namespace detail
 
 struct jsonl_user_reader::impl {
     enum class line_end : std::uint8_t { line, end, read_error };

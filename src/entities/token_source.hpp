@@ -9,20 +9,20 @@
 //                            generation, one `refresh` call (however many attempts met the 401), then the
 //                            new tokens; when a refresh already replaced it, the newer tokens at once
 //
-// Waiters park on timers (deadline = the operation's), woken by the call's completion on their own executors,
-// like the pool's waiters. A provider that drops its handler without calling it fails the call's waiters.
+// Waiters park (parked_waiter.hpp, deadline = the operation's) until the call completes, like the pool's
+// waiters. A provider that drops its handler without calling it fails the call's waiters.
 
 #include <igtcloud/entities/options.hpp>
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+
+#include "entities/parked_waiter.hpp"
 
 namespace igtcloud::entities::detail {
 
@@ -53,10 +53,9 @@ public:
 
 private:
     struct waiter {
-        std::shared_ptr<asio::steady_timer> timer;
-        asio::any_io_executor executor;
-        std::optional<api_error> failure{}; ///< the call's error, when it failed
-        bool woken{};
+        parked_waiter parked;
+        /// The call's error, when it failed (set under the lock before the wake-up).
+        std::optional<api_error> failure{};
     };
     /// With the lock held: starts a call unless one runs; returns the reason when the caller must run it.
     std::optional<credentials_reason> begin_call_locked();
