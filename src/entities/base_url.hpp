@@ -4,7 +4,6 @@
 // Host header text. Pure (no I/O); every refusal is error::invalid_argument with status 0, so a bad URL is
 // caught before anything reaches the wire (DESIGN.md §3), and no message quotes the URL.
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/error.hpp>
 
 #include <boost/url/url_view.hpp>
@@ -39,7 +38,7 @@ struct base_url {
 /// fragment, an empty, non-numeric, zero or over-65535 port, or any control character or space. The message
 /// names the problem and the offending offset at most; it never repeats the text (userinfo may hold a
 /// password).
-IGTCLOUD_ENTITIES_DECL api_result<base_url> parse_base_url(std::string_view text);
+api_result<base_url> parse_base_url(std::string_view text);
 
 /// Where a URL points: host (reg-name lowercased, IPv6 unbracketed) and port.
 struct url_endpoint {
@@ -50,17 +49,17 @@ struct url_endpoint {
 /// The host and port of a parsed absolute URL (`default_port` when it names none), or what is wrong with them
 /// as a fixed text that never quotes the URL (it may hold a password): no or an empty host, a percent-encoded
 /// or IPvFuture host, an empty, non-numeric, zero or over-65535 port. Shared by base and proxy URLs.
-IGTCLOUD_ENTITIES_DECL std::variant<url_endpoint, char const*> read_endpoint(boost::urls::url_view const& u,
-                                                                             std::uint16_t default_port);
+std::variant<url_endpoint, char const*> read_endpoint(boost::urls::url_view const& u,
+                                                      std::uint16_t default_port);
 
 /// The offset of the first control character or space in `text`, if any (Boost.URL refuses them without
 /// saying where).
-IGTCLOUD_ENTITIES_DECL std::optional<std::size_t> find_control_or_space(std::string_view text) noexcept;
+std::optional<std::size_t> find_control_or_space(std::string_view text) noexcept;
 
 /// `host` ("[v6]" bracketed) and ":port" when given: a Host header or a CONNECT authority.
-IGTCLOUD_ENTITIES_DECL std::string host_and_port(std::string_view host, std::optional<std::uint16_t> port);
+std::string host_and_port(std::string_view host, std::optional<std::uint16_t> port);
 
 /// `s` with ASCII letters lowercased (host names, no-proxy entries).
-IGTCLOUD_ENTITIES_DECL std::string ascii_lowercase(std::string_view s);
+std::string ascii_lowercase(std::string_view s);
 
 } // namespace igtcloud::entities::detail

@@ -3,7 +3,6 @@
 // RFC 3339 date-time and full-date conversion for the JSON mapping, and the HTTP-date parser for Retry-After
 // (internal, not installed).
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/models/common.hpp>
 
 #include <chrono>
@@ -26,13 +25,13 @@ namespace igtcloud::entities::detail {
 /// Returns `nullopt` for anything else: junk, leading or trailing characters, missing parts,
 /// `.` with no digits, more than 9 fractional digits, signs inside numeric fields.
 /// Does not allocate or throw; thread-safe.
-IGTCLOUD_ENTITIES_DECL std::optional<date_time> parse_date_time(std::string_view text) noexcept;
+std::optional<date_time> parse_date_time(std::string_view text) noexcept;
 
 /// Parses an RFC 3339 full-date `YYYY-MM-DD` (exactly that, nothing before or after).
 ///
 /// Returns `nullopt` for a malformed text or an invalid calendar date (e.g. `2023-02-29`).
 /// Does not allocate or throw; thread-safe.
-IGTCLOUD_ENTITIES_DECL std::optional<std::chrono::year_month_day> parse_date(std::string_view text) noexcept;
+std::optional<std::chrono::year_month_day> parse_date(std::string_view text) noexcept;
 
 /// Appends `t` to `out` as `YYYY-MM-DDTHH:MM:SSZ`, or as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (always six
 /// fractional digits) when its microsecond part is non-zero. Instants before 1970 are floored
@@ -40,13 +39,13 @@ IGTCLOUD_ENTITIES_DECL std::optional<std::chrono::year_month_day> parse_date(std
 ///
 /// Returns false, appending nothing, when `t` lies outside years 0000..9999.
 /// Throws only what `std::string::append` throws; thread-safe for distinct `out`.
-IGTCLOUD_ENTITIES_DECL bool format_date_time(date_time t, std::string& out);
+bool format_date_time(date_time t, std::string& out);
 
 /// Appends `d` to `out` as `YYYY-MM-DD`.
 ///
 /// Returns false, appending nothing, when `!d.ok()` or the year lies outside 0000..9999.
 /// Throws only what `std::string::append` throws; thread-safe for distinct `out`.
-IGTCLOUD_ENTITIES_DECL bool format_date(std::chrono::year_month_day d, std::string& out);
+bool format_date(std::chrono::year_month_day d, std::string& out);
 
 /// Parses an HTTP-date (RFC 9110 §5.6.7) in each of its three forms, names case-sensitive as the grammar
 /// says, nothing before or after (no whitespace either):
@@ -60,7 +59,7 @@ IGTCLOUD_ENTITIES_DECL bool format_date(std::chrono::year_month_day d, std::stri
 ///
 /// Returns nullopt for anything else: unknown day or month names, wrong separators or field widths,
 /// out-of-range fields, trailing junk, a missing `GMT`. Does not allocate or throw; thread-safe.
-IGTCLOUD_ENTITIES_DECL std::optional<std::chrono::sys_seconds>
-parse_http_date(std::string_view text, std::chrono::system_clock::time_point now) noexcept;
+std::optional<std::chrono::sys_seconds> parse_http_date(std::string_view text,
+                                                        std::chrono::system_clock::time_point now) noexcept;
 
 } // namespace igtcloud::entities::detail

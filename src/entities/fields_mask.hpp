@@ -2,7 +2,6 @@
 
 // X-Fields masks (Flask-RESTX syntax): parsed and validated once, then applied to JSON values.
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/error.hpp>
 
 #include <boost/json/value.hpp>
@@ -33,7 +32,7 @@ struct mask_entry {
 /// parses each request's `X-Fields` header and applies the mask to the JSON it answers, as Flask-RESTX does.
 /// A `fields_mask` is always valid and non-empty: parse() is the only way to make one.
 /// Thread safety: const members may be called concurrently; the type is a regular value (copy, move, ==).
-class IGTCLOUD_ENTITIES_DECL fields_mask {
+class fields_mask {
 public:
     /// Deepest nesting parse() accepts (`a{b{c}}` nests 2 levels; optional outer braces do not count).
     /// Deeper masks are refused so that neither parsing nor apply() can exhaust the stack on hostile input.

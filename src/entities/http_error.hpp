@@ -2,7 +2,6 @@
 
 // The one place that turns a non-success HTTP answer into an api_error, and server text made safe to show.
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/error.hpp>
 
 #include <string_view>
@@ -17,11 +16,10 @@ namespace igtcloud::entities::detail {
 ///   `text/plain` body.
 ///   Server text is untrusted: control characters become spaces and it is cut to a sane length on a UTF-8
 ///   boundary. Empty bodies, HTML, JSON arrays and garbage all give a readable message.
-IGTCLOUD_ENTITIES_DECL api_error error_from_answer(unsigned status, std::string_view content_type,
-                                                   std::string_view body);
+api_error error_from_answer(unsigned status, std::string_view content_type, std::string_view body);
 
 /// Server text made safe for one log line: control characters replaced, at most `limit` bytes, never cutting
 /// a UTF-8 sequence.
-IGTCLOUD_ENTITIES_DECL std::string sanitize_server_text(std::string_view text, std::size_t limit);
+std::string sanitize_server_text(std::string_view text, std::size_t limit);
 
 } // namespace igtcloud::entities::detail

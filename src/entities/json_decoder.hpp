@@ -15,8 +15,7 @@ namespace igtcloud::entities::detail {
 
 /// Parses `text` into this thread's reusable DOM. The value stays valid until the next call on this thread.
 /// On a syntax error returns null and fills `err` (error::invalid_response, "malformed JSON: ...").
-IGTCLOUD_ENTITIES_DECL boost::json::value const* parse_reusing(std::string_view text,
-                                                               api_error& err) noexcept;
+boost::json::value const* parse_reusing(std::string_view text, api_error& err) noexcept;
 
 template <class T>
 api_result<T> decode_document(std::string_view text)

@@ -25,7 +25,7 @@
 namespace igtcloud::entities::detail {
 
 /// Where and why a read failed: the problem, then the path, innermost segment first.
-class IGTCLOUD_ENTITIES_DECL read_error {
+class read_error {
 public:
     /// Records "expected <what>, got <kind of v>".
     void expected(std::string_view what, boost::json::value const& v);
@@ -44,23 +44,23 @@ private:
     std::vector<std::string> reversed_path_; // ".name" or "[i]", innermost first
 };
 
-IGTCLOUD_ENTITIES_DECL bool read(boost::json::value const& v, std::string& out, read_error& err);
-IGTCLOUD_ENTITIES_DECL bool read(boost::json::value const& v, bool& out, read_error& err);
-IGTCLOUD_ENTITIES_DECL bool read(boost::json::value const& v, std::int64_t& out, read_error& err);
-IGTCLOUD_ENTITIES_DECL bool read(boost::json::value const& v, date_time& out, read_error& err);
-IGTCLOUD_ENTITIES_DECL bool read(boost::json::value const& v, date& out, read_error& err);
-IGTCLOUD_ENTITIES_DECL bool read(boost::json::value const& v, coding& out, read_error& err);
+bool read(boost::json::value const& v, std::string& out, read_error& err);
+bool read(boost::json::value const& v, bool& out, read_error& err);
+bool read(boost::json::value const& v, std::int64_t& out, read_error& err);
+bool read(boost::json::value const& v, date_time& out, read_error& err);
+bool read(boost::json::value const& v, date& out, read_error& err);
+bool read(boost::json::value const& v, coding& out, read_error& err);
 template <class E>
 bool read(boost::json::value const& v, std::vector<E>& out, read_error& err);
 template <has_fields T>
 bool read(boost::json::value const& v, T& out, read_error& err);
 
-IGTCLOUD_ENTITIES_DECL void write(boost::json::value& out, std::string const& v);
-IGTCLOUD_ENTITIES_DECL void write(boost::json::value& out, bool v);
-IGTCLOUD_ENTITIES_DECL void write(boost::json::value& out, std::int64_t v);
-IGTCLOUD_ENTITIES_DECL void write(boost::json::value& out, date_time v);
-IGTCLOUD_ENTITIES_DECL void write(boost::json::value& out, date v);
-IGTCLOUD_ENTITIES_DECL void write(boost::json::value& out, coding const& v);
+void write(boost::json::value& out, std::string const& v);
+void write(boost::json::value& out, bool v);
+void write(boost::json::value& out, std::int64_t v);
+void write(boost::json::value& out, date_time v);
+void write(boost::json::value& out, date v);
+void write(boost::json::value& out, coding const& v);
 template <class E>
 void write(boost::json::value& out, std::vector<E> const& v);
 template <has_fields T>

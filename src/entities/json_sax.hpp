@@ -111,6 +111,6 @@ struct sax_traits<T> {
 
 /// Decodes the whole of `text` into `*out`, a value-initialized object of the type `type` describes. False
 /// on any mismatch (then `*out` holds part of the document: discard it).
-IGTCLOUD_ENTITIES_DECL bool sax_decode(std::string_view text, sax_type const& type, void* out) noexcept;
+bool sax_decode(std::string_view text, sax_type const& type, void* out) noexcept;
 
 } // namespace igtcloud::entities::detail

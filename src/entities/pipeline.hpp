@@ -70,14 +70,12 @@ struct exchange_result {
     bool timed_out{}; ///< failures: the phase's time ran out (Beast's timeout, whatever `failure` reports)
 };
 
-IGTCLOUD_ENTITIES_DECL api_result<prepared> prepare(client_impl& impl, request_spec spec);
+api_result<prepared> prepare(client_impl& impl, request_spec spec);
 /// One attempt; `fresh` asks the pool for a new connection (replays).
-IGTCLOUD_ENTITIES_DECL asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op,
-                                                                     bool fresh = false);
+asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, bool fresh = false);
 /// Every attempt of an operation; its result is the last attempt's. Owns the operation and counts it in
 /// flight until it ends (operation_started() is the caller's).
-IGTCLOUD_ENTITIES_DECL asio::awaitable<exchange_result> run_operation(std::shared_ptr<client_impl> impl,
-                                                                      prepared op);
+asio::awaitable<exchange_result> run_operation(std::shared_ptr<client_impl> impl, prepared op);
 
 template <class T>
 struct is_created : std::false_type {};

@@ -4,7 +4,6 @@
 // and the query. Pure (no I/O); a refusal is error::invalid_argument with status 0 and names the parameter,
 // never its value.
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/error.hpp>
 
 #include <optional>
@@ -16,7 +15,7 @@ namespace igtcloud::entities::detail {
 
 /// Appends `s` to `out` percent-encoded as one path segment or one query component: every byte other than an
 /// RFC 3986 unreserved character (ALPHA / DIGIT / '-' / '.' / '_' / '~') becomes "%XX" with uppercase hex.
-IGTCLOUD_ENTITIES_DECL void append_encoded(std::string& out, std::string_view s);
+void append_encoded(std::string& out, std::string_view s);
 
 /// A value for one "{name}" of a path template. Views: the caller keeps the text alive during the call.
 struct path_param {
@@ -41,9 +40,7 @@ struct query_param {
 /// Errors: error::invalid_argument, status 0, for an empty path value, a value that is exactly "." or "..",
 /// a "{name}" with no matching path_param, or an unterminated '{'. Messages name the parameter, never its
 /// value. On error `out` is left empty.
-IGTCLOUD_ENTITIES_DECL api_result<void> build_target(std::string& out, std::string_view prefix,
-                                                     std::string_view path_template,
-                                                     std::span<path_param const> path,
-                                                     std::span<query_param const> query);
+api_result<void> build_target(std::string& out, std::string_view prefix, std::string_view path_template,
+                              std::span<path_param const> path, std::span<query_param const> query);
 
 } // namespace igtcloud::entities::detail

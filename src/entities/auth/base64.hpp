@@ -5,7 +5,6 @@
 // is strict (RFC 4648 canonical form): every refusal is error::invalid_argument naming the offset, never
 // the text, since the text is usually a secret.
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/error.hpp>
 
 #include <string>
@@ -14,19 +13,19 @@
 namespace igtcloud::entities::detail::auth {
 
 /// `bytes` in the standard alphabet (A-Z a-z 0-9 + /), padded with '=' to a multiple of 4.
-IGTCLOUD_ENTITIES_DECL std::string base64_encode(std::string_view bytes);
+std::string base64_encode(std::string_view bytes);
 
 /// `bytes` in the URL-safe alphabet (A-Z a-z 0-9 - _), without padding.
-IGTCLOUD_ENTITIES_DECL std::string base64url_encode(std::string_view bytes);
+std::string base64url_encode(std::string_view bytes);
 
 /// Decodes standard, padded base64. Refused: a length that is not a multiple of 4, a character outside the
 /// alphabet (whitespace and the URL-safe '-' '_' included), '=' anywhere but the last one or two places,
 /// three '=', and unused bits that are not zero (a non-canonical encoding). "" decodes to "".
-IGTCLOUD_ENTITIES_DECL api_result<std::string> base64_decode(std::string_view text);
+api_result<std::string> base64_decode(std::string_view text);
 
 /// Decodes base64url without padding. Refused: any '=' (JWTs never pad), a character outside the URL-safe
 /// alphabet ('+' and '/' included), a length of 4n + 1 (no whole byte), and unused bits that are not zero.
 /// "" decodes to "".
-IGTCLOUD_ENTITIES_DECL api_result<std::string> base64url_decode(std::string_view text);
+api_result<std::string> base64url_decode(std::string_view text);
 
 } // namespace igtcloud::entities::detail::auth

@@ -13,7 +13,6 @@
 // - an expiry at or before now (from either source): error.
 // Every error is error::invalid_response naming the cookie or member at fault, never a value.
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/error.hpp>
 
 #include <chrono>
@@ -33,11 +32,10 @@ inline constexpr std::chrono::seconds max_cookie_lifetime{366LL * 24 * 3600};
 /// The body of a password login: {"grantType": "password", "username": U, "password": P}, JSON-escaped
 /// (quotes, backslashes, control characters, NUL). error::invalid_argument when either is empty or not valid
 /// UTF-8 (the message names which, never its value).
-IGTCLOUD_ENTITIES_DECL api_result<std::string> password_login_body(std::string_view username,
-                                                                   std::string_view password);
+api_result<std::string> password_login_body(std::string_view username, std::string_view password);
 
 /// The body of a service-key login: {"grantType": "jwt-key", "assertion": A, "hospitalOrgId": ""}.
-IGTCLOUD_ENTITIES_DECL std::string service_login_body(std::string_view assertion);
+std::string service_login_body(std::string_view assertion);
 
 /// One cookie of a `Set-Cookie` field: name, value (surrounding double quotes removed) and the Max-Age
 /// attribute's raw text, if it had one (the last one wins).
@@ -51,7 +49,7 @@ struct set_cookie {
 /// joined by commas (`a=1; Max-Age=3600; Path=/, b=2; Path=/`); a comma starts a new cookie only when a
 /// `name=` follows it before any ';', so the commas of `Expires=Thu, 01 Jan 2026 00:00:00 GMT` stay in their
 /// attribute. Items without '=' or with an empty name are skipped.
-IGTCLOUD_ENTITIES_DECL std::vector<set_cookie> parse_set_cookies(std::span<std::string const> fields);
+std::vector<set_cookie> parse_set_cookies(std::span<std::string const> fields);
 
 /// What a login or refresh answer (HTTP 200) gives.
 struct login_answer {
@@ -67,11 +65,11 @@ struct login_answer {
 /// error::invalid_response: a missing cookie (named), a cookie value that is not the expected base64url
 /// parts, a JWT that does not decode, a bad lifetime (see above), a body that is not a JSON object (an HTML
 /// page says so), a CSRFToken missing, empty or not a string when needed.
-IGTCLOUD_ENTITIES_DECL api_result<login_answer>
-parse_login_answer(std::span<std::string const> set_cookie_fields, std::string_view body, bool need_csrf,
-                   std::chrono::system_clock::time_point now);
+api_result<login_answer> parse_login_answer(std::span<std::string const> set_cookie_fields,
+                                            std::string_view body, bool need_csrf,
+                                            std::chrono::system_clock::time_point now);
 
 /// The answer of GET /login/$aud: a JSON string, non-empty. error::invalid_response otherwise.
-IGTCLOUD_ENTITIES_DECL api_result<std::string> parse_audience_answer(std::string_view body);
+api_result<std::string> parse_audience_answer(std::string_view body);
 
 } // namespace igtcloud::entities::detail::auth

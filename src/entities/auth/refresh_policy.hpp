@@ -13,7 +13,6 @@
 // server rejects (400/401) falls back to a login when the grant can log in; a login the server rejects is
 // final. A 401 to the current tokens starts one renewal; a 401 to tokens already replaced uses the new ones.
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/error.hpp>
 #include <igtcloud/entities/options.hpp>
 
@@ -53,15 +52,15 @@ struct refresh_settings {
 };
 
 /// Whether `t` needs renewal at `now` (nullopt: use as is), and by which call (for this grant).
-IGTCLOUD_ENTITIES_DECL std::optional<renewal> renewal_due(token_times const& t, refresh_settings const& s,
-                                                          auth_clock::time_point now) noexcept;
+std::optional<renewal> renewal_due(token_times const& t, refresh_settings const& s,
+                                   auth_clock::time_point now) noexcept;
 
 /// The call that renews tokens for this grant: refresh when the JWT has a refresh_token claim on a password
 /// login, else login.
-IGTCLOUD_ENTITIES_DECL renewal renewal_for(grant_kind g, bool refresh_claim) noexcept;
+renewal renewal_for(grant_kind g, bool refresh_claim) noexcept;
 
 /// The coordinator: one call in flight, the waiters counted, retries scheduled.
-class IGTCLOUD_ENTITIES_DECL refresh_policy {
+class refresh_policy {
 public:
     explicit refresh_policy(refresh_settings settings) noexcept;
 

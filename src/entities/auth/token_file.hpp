@@ -10,7 +10,6 @@
 // it chooses the tokens we send. Writing replaces the file atomically: a temporary file created with O_EXCL
 // (never through a symlink) in the same folder, mode 0600, written, fsync'ed, renamed over the path.
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/error.hpp>
 
 #include <boost/json/object.hpp>
@@ -51,29 +50,28 @@ using env_lookup = std::function<std::optional<std::string>(std::string_view nam
 
 /// The file's path: $CLOUD_TOKEN_MMAP, else $TMPDIR/igtcloud_auth_mmap, else /tmp/igtcloud_auth_mmap
 /// (empty values count as unset).
-IGTCLOUD_ENTITIES_DECL std::filesystem::path token_file_path(env_lookup const& env);
+std::filesystem::path token_file_path(env_lookup const& env);
 
 /// Whether two domains ("https://HOST[:PORT]", "HOST", "http://HOST:PORT/path") name the same host and port:
 /// host compared without case, port the explicit one or the scheme's default (https when none), as
 /// parse_base_url reads them; false when either is no usable URL.
-IGTCLOUD_ENTITIES_DECL bool same_domain(std::string_view a, std::string_view b);
+bool same_domain(std::string_view a, std::string_view b);
 
 /// Reads the file at `path`. `domain`, when given, must be the file's domain (same_domain), else the file is
 /// ignored ("not logged in": it is another domain's). Reads at most max_token_file_bytes; opens without
 /// blocking (a FIFO does not hang), refuses what is not a regular file. A symlink at `path` is followed, as
 /// the Python client does; the owner and mode checked are those of the file it leads to.
-IGTCLOUD_ENTITIES_DECL token_file_read read_token_file(std::filesystem::path const& path,
-                                                       std::optional<std::string_view> domain = std::nullopt);
+token_file_read read_token_file(std::filesystem::path const& path,
+                                std::optional<std::string_view> domain = std::nullopt);
 
 /// The file's content for `data`: the base64 line, then NULs up to token_file_size (no padding when the line
 /// is longer; error::invalid_argument when it would exceed max_token_file_bytes).
-IGTCLOUD_ENTITIES_DECL api_result<std::string> encode_token_file(token_file_data const& data);
+api_result<std::string> encode_token_file(token_file_data const& data);
 
 /// Writes `data` to `path` atomically with mode 0600. A missing folder is created (the innermost one with
 /// mode 0700). A symlink at `path` is replaced, its target left alone.
 /// error::invalid_argument naming the path and the failing step (with the system's reason) on failure; the
 /// temporary file is removed then.
-IGTCLOUD_ENTITIES_DECL api_result<void> write_token_file(std::filesystem::path const& path,
-                                                         token_file_data const& data);
+api_result<void> write_token_file(std::filesystem::path const& path, token_file_data const& data);
 
 } // namespace igtcloud::entities::detail::auth

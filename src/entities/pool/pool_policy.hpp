@@ -5,7 +5,6 @@
 // with a fake clock. The I/O shell (connection_pool) owns the sockets and does what the results say; it has
 // no sweep timer: idle connections expire lazily, when it next acquires or releases (expire_idle).
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/options.hpp>
 
 #include <chrono>
@@ -75,7 +74,7 @@ struct pool_counters {
 /// waiter queue's growth); cancel_wait is O(log queued + position); expire_idle and next_expiry are O(idle).
 ///
 /// Thread safety: none; the shell serializes every call (it holds a mutex).
-class IGTCLOUD_ENTITIES_DECL pool_policy {
+class pool_policy {
 public:
     /// The largest max_connections honoured; larger values are taken as this.
     static constexpr std::size_t max_slots = std::size_t{1} << 20;

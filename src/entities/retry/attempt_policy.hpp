@@ -27,7 +27,6 @@
 //   is_final(state, facts, options): done whatever the time (decide() would not look at the clock).
 //   commit(state, decision) records a decision the shell carries out; after done, decide() answers done.
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/options.hpp>
 
 #include <chrono>
@@ -83,17 +82,15 @@ struct attempt_decision {
 /// The decision after the attempt `facts` describe, given the attempts before it (`state`, not yet
 /// counting it), the retry options, the time now and a uniformly distributed 64-bit value for the backoff's
 /// jitter. See the header comment for the rules and their order. Does not throw; thread-safe.
-IGTCLOUD_ENTITIES_DECL attempt_decision decide(attempt_state const& state, attempt_facts const& facts,
-                                               retry_options const& options, attempt_clock::time_point now,
-                                               std::uint64_t random) noexcept;
+attempt_decision decide(attempt_state const& state, attempt_facts const& facts, retry_options const& options,
+                        attempt_clock::time_point now, std::uint64_t random) noexcept;
 
 /// True when decide() answers done for these facts whatever `now` and `random` are: the shell then need not
 /// read the clock nor draw a random value (the common path: a success answer). Does not throw; thread-safe.
-IGTCLOUD_ENTITIES_DECL bool is_final(attempt_state const& state, attempt_facts const& facts,
-                                     retry_options const& options) noexcept;
+bool is_final(attempt_state const& state, attempt_facts const& facts, retry_options const& options) noexcept;
 
 /// Records in `state` the attempt a decision followed and the decision as the shell carries it out (a
 /// retry_after refused by the budget is committed as done).
-IGTCLOUD_ENTITIES_DECL void commit(attempt_state& state, attempt_decision decision) noexcept;
+void commit(attempt_state& state, attempt_decision decision) noexcept;
 
 } // namespace igtcloud::entities::detail

@@ -10,7 +10,6 @@
 // attempt's phase: is_retryable_failure says no to timeouts) are the attempt policy's decisions
 // (attempt_policy.hpp), built on these; the pipeline spends the budget when that policy says retry.
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/options.hpp>
 
 #include <boost/system/error_code.hpp>
@@ -36,7 +35,7 @@ namespace igtcloud::entities::detail {
 /// Returns nullopt for anything else: empty or blank, signs, fractions, a list, unknown day or month
 /// names, wrong separators or field widths, out-of-range fields, trailing junk, a missing `GMT`.
 /// Does not allocate or throw; thread-safe.
-IGTCLOUD_ENTITIES_DECL std::optional<std::chrono::milliseconds>
+std::optional<std::chrono::milliseconds>
 parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) noexcept;
 
 /// The exponential backoff before retry number `retry_number` (1 = the first retry, i.e. the second
@@ -45,8 +44,8 @@ parse_retry_after(std::string_view value, std::chrono::system_clock::time_point 
 /// retry_number. `random` is a uniformly distributed 64-bit value (random_jitter()); the result is
 /// `random % (cap + 1)`, whose bias is below cap / 2^64. An initial_backoff or max_backoff <= 0 gives 0.
 /// Does not throw; thread-safe.
-IGTCLOUD_ENTITIES_DECL std::chrono::milliseconds
-backoff_delay(retry_options const& options, unsigned retry_number, std::uint64_t random) noexcept;
+std::chrono::milliseconds backoff_delay(retry_options const& options, unsigned retry_number,
+                                        std::uint64_t random) noexcept;
 
 /// The wait before retry number `retry_number` after an answer that carried `retry_after` (the result of
 /// parse_retry_after, nullopt when absent or malformed):
@@ -55,12 +54,12 @@ backoff_delay(retry_options const& options, unsigned retry_number, std::uint64_t
 /// - retry_after > max_retry_after: nullopt, meaning "do not retry": the answer is returned at once, since
 ///   waiting less than asked would hammer the server.
 /// Does not throw; thread-safe.
-IGTCLOUD_ENTITIES_DECL std::optional<std::chrono::milliseconds>
+std::optional<std::chrono::milliseconds>
 retry_delay(retry_options const& options, unsigned retry_number, std::uint64_t random,
             std::optional<std::chrono::milliseconds> retry_after) noexcept;
 
 /// Whether an HTTP answer with this status is worth a retry: 429, 502, 503 and 504 only.
-IGTCLOUD_ENTITIES_DECL bool is_retryable_status(unsigned status) noexcept;
+bool is_retryable_status(unsigned status) noexcept;
 
 /// Whether a transport failure is worth a retry (on a fresh connection), by exact category and value:
 /// - yes: connection refused, reset or aborted; broken pipe; not connected; network or host unreachable;
@@ -73,7 +72,7 @@ IGTCLOUD_ENTITIES_DECL bool is_retryable_status(unsigned status) noexcept;
 ///   body_limit, DNS failures, every igtcloud error (invalid_argument, invalid_response,
 ///   response_too_large, timeout, shut_down...) and HTTP statuses (see is_retryable_status). A
 ///   default-constructed (success) code is not a failure: false.
-IGTCLOUD_ENTITIES_DECL bool is_retryable_failure(boost::system::error_code ec) noexcept;
+bool is_retryable_failure(boost::system::error_code ec) noexcept;
 
 /// The session-wide retry budget (retry_options::budget_ratio, budget_burst): every operation deposits
 /// `ratio` once (record_request), every retry withdraws 1 (try_spend) and may go only when the balance is
@@ -91,7 +90,7 @@ IGTCLOUD_ENTITIES_DECL bool is_retryable_failure(boost::system::error_code ec) n
 ///
 /// Thread safety: every member may be called concurrently; each call is a lock-free compare-and-swap loop
 /// on one atomic, allocation-free and noexcept.
-class IGTCLOUD_ENTITIES_DECL retry_budget {
+class retry_budget {
 public:
     /// A full budget (balance = budget_burst) with the options' ratio and burst.
     explicit retry_budget(retry_options const& options) noexcept;
@@ -118,7 +117,7 @@ private:
 
 /// A small, fast pseudo-random generator (splitmix64) for backoff jitter: not cryptographic, not
 /// thread-safe (one per thread; see random_jitter()). The same seed gives the same sequence.
-class IGTCLOUD_ENTITIES_DECL jitter_source {
+class jitter_source {
 public:
     explicit jitter_source(std::uint64_t seed) noexcept : state_{seed} {}
     /// The next value, uniformly distributed over the 64-bit range.
@@ -131,6 +130,6 @@ private:
 /// A random value for backoff_delay from this thread's jitter_source, seeded once per thread from
 /// std::random_device mixed with a process-wide counter and a per-thread address (so threads differ even
 /// where random_device fails or is deterministic). No lock, no allocation after a thread's first call.
-IGTCLOUD_ENTITIES_DECL std::uint64_t random_jitter() noexcept;
+std::uint64_t random_jitter() noexcept;
 
 } // namespace igtcloud::entities::detail

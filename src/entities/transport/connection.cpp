@@ -26,7 +26,7 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // Reserved up front: Beast's default growth read a 1.29 MB list in ~2,500 reads, this in ~21.
 constexpr std::size_t read_buffer_reserve = 64 * 1024;
-constexpr std::uint32_t proxy_head_limit = 8 * 1024;   // the proxy's answer to CONNECT: a short head
+constexpr std::uint32_t proxy_head_limit = 8 * 1024; // the proxy's answer to CONNECT: a short head
 
 bool is_ip_literal(std::string const& host)
 {

@@ -9,7 +9,6 @@
 //
 // Everything here is pure (no I/O, no global state: the environment comes in as a function).
 
-#include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/options.hpp>
 
 #include <cstdint>
@@ -54,8 +53,8 @@ using getenv_function = std::function<char const*(char const*)>;
 /// Errors: throws std::invalid_argument for a bad proxy URL; the message names its source
 /// ("session_options::proxy.url" or the variable's name) and the problem, never the URL's text (its
 /// userinfo holds a password).
-IGTCLOUD_ENTITIES_DECL std::optional<proxy_route>
-choose_proxy(proxy_options const& options, base_url const& server, getenv_function const& getenv);
+std::optional<proxy_route> choose_proxy(proxy_options const& options, base_url const& server,
+                                        getenv_function const& getenv);
 
 /// Parses a proxy URL `http://[user[:password]@]host[:port][/]` with Boost.URL and completes the route for
 /// `server` (tunnel for https servers, absolute_prefix for http ones, connect_authority).
@@ -69,8 +68,8 @@ choose_proxy(proxy_options const& options, base_url const& server, getenv_functi
 /// percent-encoded or IPvFuture host, a bad port, another path, a query, a fragment, a control character or
 /// space, or a user name containing ':' once decoded. The message is "invalid proxy URL (<source>):
 /// <problem>"; it never repeats the URL or any part of its userinfo.
-IGTCLOUD_ENTITIES_DECL api_result<proxy_route> parse_proxy_url(std::string_view text, base_url const& server,
-                                                               std::string_view source);
+api_result<proxy_route> parse_proxy_url(std::string_view text, base_url const& server,
+                                        std::string_view source);
 
 /// True when `host` (a base_url host: lowercased, IPv6 unbracketed) must be reached directly.
 ///
@@ -84,16 +83,16 @@ IGTCLOUD_ENTITIES_DECL api_result<proxy_route> parse_proxy_url(std::string_view 
 ///   `badexample.org`); a trailing `.` is ignored on both sides;
 /// - an entry's `:port` (`example.org:8443`, `[::1]:8443`) is ignored: the entry matches the host on every
 ///   port, since a session talks to one port of its host anyway.
-IGTCLOUD_ENTITIES_DECL bool bypasses_proxy(std::string_view host, std::span<std::string const> no_proxy);
+bool bypasses_proxy(std::string_view host, std::span<std::string const> no_proxy);
 
 /// Appends the entries of a comma-separated list (NO_PROXY syntax) to `out`, untrimmed (a trailing comma adds
 /// nothing; empty entries in between are kept, and skipped by bypasses_proxy).
-IGTCLOUD_ENTITIES_DECL void split_no_proxy(std::string_view list, std::vector<std::string>& out);
+void split_no_proxy(std::string_view list, std::vector<std::string>& out);
 
 /// "Basic " + base64(user ":" password) (RFC 7617).
-IGTCLOUD_ENTITIES_DECL std::string basic_authorization(std::string_view user, std::string_view password);
+std::string basic_authorization(std::string_view user, std::string_view password);
 
 /// Standard base64 (RFC 4648 §4) with '=' padding.
-IGTCLOUD_ENTITIES_DECL std::string base64_encode(std::string_view bytes);
+std::string base64_encode(std::string_view bytes);
 
 } // namespace igtcloud::entities::detail
