@@ -22,51 +22,52 @@ namespace igtcloud::entities {
 
 namespace detail {
 
-struct get_me_params {
+// Marked for shared builds: start<Params> has the visibility of Params (see models/common.hpp).
+struct IGTCLOUD_ENTITIES_DECL get_me_params {
     request_options options{};
     using response_type = user_info;
 };
-struct get_user_params {
+struct IGTCLOUD_ENTITIES_DECL get_user_params {
     std::string user_uuid{};
     request_options options{};
     using response_type = user_info;
 };
-struct get_users_params {
+struct IGTCLOUD_ENTITIES_DECL get_users_params {
     request_options options{};
     using response_type = std::vector<user_info>;
 };
-struct get_user_storage_params {
+struct IGTCLOUD_ENTITIES_DECL get_user_storage_params {
     std::optional<std::string> region{};
     request_options options{};
     using response_type = storage;
 };
-struct post_users_params {
+struct IGTCLOUD_ENTITIES_DECL post_users_params {
     user_create body{};
     request_options options{};
     using response_type = created<user_info>;
 };
-struct put_user_params {
+struct IGTCLOUD_ENTITIES_DECL put_user_params {
     std::string user_uuid{};
     user_create body{};
     request_options options{};
     using response_type = void;
 };
-struct delete_user_params {
+struct IGTCLOUD_ENTITIES_DECL delete_user_params {
     std::string user_uuid{};
     request_options options{};
     using response_type = void;
 };
-struct post_resend_activation_params {
+struct IGTCLOUD_ENTITIES_DECL post_resend_activation_params {
     user_activation_create body{};
     request_options options{};
     using response_type = user_activation;
 };
-struct post_reset_mfa_params {
+struct IGTCLOUD_ENTITIES_DECL post_reset_mfa_params {
     user_activation_create body{};
     request_options options{};
     using response_type = void;
 };
-struct post_user_profile_params {
+struct IGTCLOUD_ENTITIES_DECL post_user_profile_params {
     request_options options{};
     using response_type = void;
 };

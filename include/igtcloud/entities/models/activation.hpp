@@ -13,14 +13,14 @@ namespace igtcloud::entities {
 
 /// CodingModel: a free-form JSON object, kept whole as compact JSON text (parse it with any JSON library).
 /// Reading refuses anything but an object; writing refuses text that is not a JSON object.
-struct coding {
+struct IGTCLOUD_ENTITIES_DECL coding {
     std::string json{"{}"}; ///< the object as compact JSON text; `{}` when empty
     /// Member-wise equality.
     friend bool operator==(coding const&, coding const&) = default;
 };
 
 /// DetailsModel: the details of an issue.
-struct details {
+struct IGTCLOUD_ENTITIES_DECL details {
     std::optional<entities::coding> coding{}; ///< `coding`: a free-form object
     std::optional<std::string> text{};        ///< `text`: human-readable detail
     /// Member-wise equality.
@@ -28,7 +28,7 @@ struct details {
 };
 
 /// IssueModel: one entry of an OperationOutcome-style answer.
-struct issue {
+struct IGTCLOUD_ENTITIES_DECL issue {
     std::optional<std::string> severity{};      ///< `severity`, e.g. "information" or "error"
     std::optional<std::string> code{};          ///< `code`, e.g. "informational"
     std::optional<entities::details> details{}; ///< `details`
@@ -37,7 +37,7 @@ struct issue {
 };
 
 /// UserActivationModel: the answer of POST $resend-activation.
-struct user_activation {
+struct IGTCLOUD_ENTITIES_DECL user_activation {
     std::optional<std::string> resource_type{};          ///< `resourceType`, e.g. "OperationOutcome"
     std::optional<std::vector<entities::issue>> issue{}; ///< `issue`: what happened
     /// Member-wise equality.

@@ -2,6 +2,10 @@
 
 // Types shared by the models. Every model member is optional, since X-Fields masks and older servers omit
 // members; names are the spec's in snake_case, and the JSON names are written once, in the library.
+// The models are marked IGTCLOUD_ENTITIES_DECL: a shared library's codec<T> instantiations (and
+// detail::start<Params>) have the visibility of their template arguments, so hidden models would hide them.
+
+#include <igtcloud/entities/config.hpp>
 
 #include <chrono>
 

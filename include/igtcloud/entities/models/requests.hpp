@@ -12,14 +12,14 @@
 namespace igtcloud::entities {
 
 /// 4xxMessage: the body of an error answer.
-struct api_message {
+struct IGTCLOUD_ENTITIES_DECL api_message {
     std::optional<std::string> message{}; ///< `message`: the server's text (untrusted)
     /// Member-wise equality.
     friend bool operator==(api_message const&, api_message const&) = default;
 };
 
 /// UserCreateModel: the body of POST /users and PUT /users/{user_uuid}.
-struct user_create {
+struct IGTCLOUD_ENTITIES_DECL user_create {
     std::optional<std::string> name{};        ///< `name`: the given name
     std::optional<std::string> family_name{}; ///< `familyName`
     std::optional<std::string> email{};       ///< `email`
@@ -30,7 +30,7 @@ struct user_create {
 };
 
 /// UserActivationCreateModel: the body of POST $resend-activation and $mfa-reset.
-struct user_activation_create {
+struct IGTCLOUD_ENTITIES_DECL user_activation_create {
     std::optional<std::string> login_id{}; ///< `loginId`: whose activation or MFA to reset
     /// Member-wise equality.
     friend bool operator==(user_activation_create const&, user_activation_create const&) = default;

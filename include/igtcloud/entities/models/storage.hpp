@@ -12,7 +12,7 @@
 namespace igtcloud::entities {
 
 /// CredentialsModel: temporary storage credentials. Secret: never logged by the library.
-struct credentials {
+struct IGTCLOUD_ENTITIES_DECL credentials {
     std::optional<std::string> access_key{};    ///< `accessKey`
     std::optional<std::string> secret{};        ///< `secret`: the secret access key
     std::optional<std::string> session_token{}; ///< `sessionToken`
@@ -22,7 +22,7 @@ struct credentials {
 };
 
 /// ConfigModel: where the user's storage lives.
-struct storage_config {
+struct IGTCLOUD_ENTITIES_DECL storage_config {
     std::optional<std::string> bucket{}; ///< `bucket`
     std::optional<std::string> key{};    ///< `key`: the user's key prefix in the bucket
     std::optional<std::string> region{}; ///< `region`
@@ -31,7 +31,7 @@ struct storage_config {
 };
 
 /// StorageModel: the answer of GET /users/$storage.
-struct storage {
+struct IGTCLOUD_ENTITIES_DECL storage {
     std::optional<entities::credentials> credentials{}; ///< `credentials` (secret)
     std::optional<storage_config> config{};             ///< `config`: where to use them
     /// Member-wise equality.

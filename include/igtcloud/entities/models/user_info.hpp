@@ -13,7 +13,7 @@
 namespace igtcloud::entities {
 
 /// ContactModel: how to reach the user (profile::contact).
-struct contact {
+struct IGTCLOUD_ENTITIES_DECL contact {
     std::optional<std::string> email_address{}; ///< `emailAddress`
     std::optional<std::string> mobile_phone{};  ///< `mobilePhone`
     /// Member-wise equality.
@@ -21,7 +21,7 @@ struct contact {
 };
 
 /// OrganizationRoleModel: the user's groups, permissions and roles in one organization.
-struct organization_role {
+struct IGTCLOUD_ENTITIES_DECL organization_role {
     std::optional<std::vector<std::string>> groups{};      ///< `groups`
     std::optional<std::string> organization_id{};          ///< `organizationId`
     std::optional<std::string> organization_name{};        ///< `organizationName`
@@ -32,7 +32,7 @@ struct organization_role {
 };
 
 /// ProfileModel: who the user is (user_info::profile).
-struct profile {
+struct IGTCLOUD_ENTITIES_DECL profile {
     std::optional<std::vector<std::string>> addresses{};                ///< `addresses`
     std::optional<entities::contact> contact{};                         ///< `contact`
     std::optional<bool> disabled{};                                     ///< `disabled`
@@ -46,7 +46,7 @@ struct profile {
 };
 
 /// UserSettingsModel: the user's settings (user_info::settings); the training dates are `date`s.
-struct user_settings {
+struct IGTCLOUD_ENTITIES_DECL user_settings {
     std::optional<std::string> ist_level{};          ///< `istLevel`
     std::optional<std::string> preferred_language{}; ///< `preferredLanguage`
     std::optional<date> training_start_date{};       ///< `trainingStartDate`
@@ -56,7 +56,7 @@ struct user_settings {
 };
 
 /// AccountStatusModel: the state of the user's account (user_info::account_status); times are UTC.
-struct account_status {
+struct IGTCLOUD_ENTITIES_DECL account_status {
     std::optional<date_time> last_login_time{};              ///< `lastLoginTime`
     std::optional<std::string> mfa_status{};                 ///< `mfaStatus`
     std::optional<bool> email_verified{};                    ///< `emailVerified`
@@ -72,7 +72,7 @@ struct account_status {
 };
 
 /// UserInfoModel: a user as the service answers it.
-struct user_info {
+struct IGTCLOUD_ENTITIES_DECL user_info {
     std::optional<std::string> login_id{};                    ///< `loginId`
     std::optional<std::string> user_uuid{};                   ///< `userUUID`: the id in /users/{user_uuid}
     std::optional<entities::profile> profile{};               ///< `profile`
