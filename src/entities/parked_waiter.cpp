@@ -6,6 +6,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "entities/cancellation.hpp"
+
 namespace igtcloud::entities::detail {
 
 parked_waiter::parked_waiter(asio::any_io_executor const& executor,
@@ -31,6 +33,8 @@ bool parked_waiter::woken() const
 
 asio::awaitable<parked_waiter::outcome> parked_waiter::park()
 {
+    // A cancellation that came before the park (cancellation.hpp) ends it at once.
+    if (cancel_requested(co_await asio::this_coro::cancellation_state)) co_return outcome{.cancelled = true};
     auto const token = asio::as_tuple(asio::use_awaitable);
     // Armed under the lock, so that a wake() is either seen here or cancels the armed wait. Once the wait is
     // armed, its completion may resume the coroutine on another thread, which may destroy this waiter and the

@@ -10,6 +10,7 @@
 
 #include <charconv>
 
+#include "entities/cancellation.hpp"
 #include "entities/emit_event.hpp"
 #include "entities/fields_mask.hpp"
 #include "entities/header_check.hpp"
@@ -21,11 +22,6 @@
 
 namespace igtcloud::entities::detail {
 namespace {
-
-asio::awaitable<bool> cancelled()
-{
-    co_return (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
-}
 
 // A transport-level failure as the caller sees it.
 api_error failure_of(client_impl const& impl, boost::system::error_code ec, bool cancelled)
@@ -175,7 +171,9 @@ asio::awaitable<bool> open_connection(client_impl& impl, prepared const& op, lea
     if (auto ec = co_await lease.conn().async_open(**to, connect_deadline)) {
         x.timed_out = ec == beast::error::timeout;
         bool const time_left = std::chrono::steady_clock::now() < op.deadline;
-        x.failure = connect_failure(impl, lease.conn(), ec, co_await cancelled(), time_left);
+        x.failure =
+            connect_failure(impl, lease.conn(), ec,
+                            cancel_requested(co_await asio::this_coro::cancellation_state), time_left);
         co_return false;
     }
     lease.opened();
@@ -203,7 +201,8 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
     x.received_any = outcome.received_any;
     if (outcome.ec) {
         x.timed_out = outcome.ec == beast::error::timeout;
-        x.failure = failure_of(impl, outcome.ec, co_await cancelled());
+        x.failure =
+            failure_of(impl, outcome.ec, cancel_requested(co_await asio::this_coro::cancellation_state));
         co_return x;
     }
     lease.release(parser.keep_alive() && parser.is_done(), parser.keep_alive_timeout());
@@ -293,6 +292,7 @@ asio::awaitable<void> abort_on_cancellation()
 asio::awaitable<bool> back_off(client_impl const& impl, std::chrono::milliseconds delay)
 {
     if (delay.count() <= 0) co_return true;
+    if (cancel_requested(co_await asio::this_coro::cancellation_state)) co_return false;
     asio::steady_timer timer(co_await asio::this_coro::executor, delay);
     auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     co_return !ec && !impl.is_shut_down();
@@ -315,7 +315,7 @@ asio::awaitable<exchange_result> run_operation(std::shared_ptr<client_impl> owne
     for (;;) {
         auto const started = std::chrono::steady_clock::now();
         exchange_result x;
-        if (state.attempts > 0 && co_await cancelled()) {
+        if (state.attempts > 0 && cancel_requested(co_await asio::this_coro::cancellation_state)) {
             x.failure = failure_of(impl, asio::error::operation_aborted, true);
             co_return x;
         }

@@ -305,6 +305,37 @@ BOOST_AUTO_TEST_CASE(discards_connection_on_in_flight_cancellation)
     }
 }
 
+// A cancellation emitted in the gap between two steps of an exchange (the request written, the write's
+// completion not run yet, so the read not started) reaches no pending I/O; it must still end the operation at
+// once. Stepping the io_context one handler at a time, with time for the server to count the request after
+// each, emits it in that gap nearly every round.
+BOOST_AUTO_TEST_CASE(keeps_a_cancellation_that_comes_between_two_steps)
+{
+    for (int round = 0; round < 5; ++round) {
+        BOOST_TEST_CONTEXT("round " << round)
+        {
+            scripted_server server{
+                [](auto const&, std::size_t, std::size_t) { return reply{.stall = true}; }};
+            asio::io_context ioc;
+            entities::session s{ioc.get_executor(), options_for(server.base_url(), 1)};
+            outcome<user_info> stalled;
+            asio::cancellation_signal signal;
+            s.users().async_get_me(asio::bind_cancellation_slot(signal.slot(), into(stalled)));
+            auto const limit = clock_type::now() + igtcloud::test::run_limit;
+            while (server.requests() == 0 && clock_type::now() < limit) {
+                ioc.run_one_for(10ms);
+                std::this_thread::sleep_for(2ms);
+            }
+            BOOST_TEST_REQUIRE(server.requests() == 1u);
+            signal.emit(asio::cancellation_type::terminal);
+            BOOST_TEST_REQUIRE(run_until(
+                ioc, [&] { return stalled.done(); }, 5s));
+            BOOST_TEST(stalled.code() == asio::error::operation_aborted);
+            BOOST_TEST(stalled.calls == 1);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(opens_max_connections_on_pool_after_failures)
 {
     constexpr std::size_t max = 4;

@@ -6,6 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -15,6 +16,7 @@
 
 #include <array>
 
+#include "entities/cancellation.hpp"
 #include "entities/transport/answer_parser.hpp"
 #include "entities/transport/proxy.hpp"
 #include <openssl/ssl.h>
@@ -24,6 +26,7 @@ namespace igtcloud::entities::detail {
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto aborted = asio::error::operation_aborted;
 // Reserved up front: Beast's default growth read a 1.29 MB list in ~2,500 reads, this in ~21.
 constexpr std::size_t read_buffer_reserve = 64 * 1024;
 constexpr std::uint32_t proxy_head_limit = 8 * 1024; // the proxy's answer to CONNECT: a short head
@@ -40,6 +43,11 @@ asio::awaitable<exchange_outcome> exchange_on(Stream& stream, beast::flat_buffer
                                               wire_request const& request, answer_parser& parser)
 {
     exchange_outcome out;
+    // Each step first looks for a cancellation that came between steps (cancellation.hpp).
+    if (cancel_requested(co_await asio::this_coro::cancellation_state)) {
+        out.ec = aborted;
+        co_return out;
+    }
     std::array<asio::const_buffer, 2> const bytes{asio::buffer(request.head), asio::buffer(request.body)};
     auto [write_ec, written] = co_await asio::async_write(stream, bytes, use_tuple);
     (void)written;
@@ -48,6 +56,10 @@ asio::awaitable<exchange_outcome> exchange_on(Stream& stream, beast::flat_buffer
         co_return out;
     }
     out.wrote_all = true;
+    if (cancel_requested(co_await asio::this_coro::cancellation_state)) {
+        out.ec = aborted;
+        co_return out;
+    }
     auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, use_tuple);
     (void)read;
     out.ec = read_ec;
@@ -124,10 +136,13 @@ asio::awaitable<boost::system::error_code> connection::async_open(peer const& to
     buffer_.clear();
     proxy_status_ = 0;
     tcp.expires_at(deadline); // covers the connect, the CONNECT exchange and the TLS handshake
+    // Each step first looks for a cancellation that came between steps (cancellation.hpp).
+    if (cancel_requested(co_await asio::this_coro::cancellation_state)) co_return aborted;
     auto [ec, endpoint] = co_await tcp.async_connect(to.endpoints, use_tuple);
     (void)endpoint;
     if (ec) co_return ec;
     tcp.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+    if (cancel_requested(co_await asio::this_coro::cancellation_state)) co_return aborted;
     if (to.proxy != nullptr && to.proxy->tunnel)
         if (auto tunnel_ec = co_await async_connect_tunnel(tcp, to)) co_return tunnel_ec;
     if (to.tls == nullptr) co_return boost::system::error_code{};
@@ -139,6 +154,7 @@ asio::awaitable<boost::system::error_code> connection::async_open(peer const& to
                                             asio::error::get_ssl_category());
     if (to.sessions != nullptr) to.sessions->offer(tls.native_handle());
     if (to.verify_peer) tls.set_verify_callback(asio::ssl::host_name_verification(to.host));
+    if (cancel_requested(co_await asio::this_coro::cancellation_state)) co_return aborted;
     auto [handshake_ec] = co_await tls.async_handshake(asio::ssl::stream_base::client, use_tuple);
     co_return handshake_ec;
 }
@@ -154,6 +170,7 @@ asio::awaitable<boost::system::error_code> connection::async_connect_tunnel(beas
     auto [write_ec, written] = co_await http::async_write(tcp, request, use_tuple);
     (void)written;
     if (write_ec) co_return write_ec;
+    if (cancel_requested(co_await asio::this_coro::cancellation_state)) co_return aborted;
     http::response_parser<http::empty_body> parser;
     parser.header_limit(proxy_head_limit);
     // A 2xx answer to CONNECT has no body (RFC 9110 9.3.6); other answers fail without reading theirs.
