@@ -54,12 +54,16 @@ struct retry_options {
 struct access_tokens {
     std::string jwt{};        ///< sent as `X-JWT` when not empty
     std::string csrf_token{}; ///< sent as `X-CSRF-TOKEN` when not empty
+    /// When the session asks its provider again (reason `expiring`) before sending these: the tokens of a
+    /// login are renewed shortly before they expire. None: used until the server answers 401.
+    std::optional<std::chrono::system_clock::time_point> renew_at{};
 };
 
 /// Why the session asks its credentials provider.
 enum class credentials_reason : std::uint8_t {
-    initial, ///< no tokens yet (first operation)
-    refresh, ///< the server answered 401 to the current tokens
+    initial,  ///< no tokens yet (first operation)
+    refresh,  ///< the server answered 401 to the current tokens
+    expiring, ///< the current tokens' renew_at has passed
 };
 
 /// Completion of a credentials request: the tokens, or an error the waiting operations fail with.

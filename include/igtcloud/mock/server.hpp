@@ -43,9 +43,20 @@ struct options {
     std::string prefix{"/data"};         ///< the service's path prefix
     std::chrono::milliseconds read_timeout{10'000}; ///< a client stalling mid-request is dropped after this
     std::size_t max_body_bytes{1u << 20};           ///< request bodies above this get 413
+    /// --user LOGIN:PASSWORD (repeatable): password logins at POST /api/auth/login, whose JWTs carry a
+    /// refresh_token claim. The user is created in the store if missing.
+    std::vector<std::pair<std::string, std::string>> users{};
+    /// --service-key SUB=PEM_FILE (repeatable): a service identity and the PEM file of its RSA public key,
+    /// which verifies the signature of its login assertions.
+    std::vector<std::pair<std::string, std::string>> service_keys{};
+    /// --audience: the `aud` a service assertion must carry; GET /api/auth/login/$aud answers it.
+    std::string audience{"igtcloud-mock"};
+    /// --token-lifetime: how long the JWT of a login or refresh lives (its `exp` and the cookie's Max-Age).
+    std::chrono::seconds token_lifetime{3600};
 };
 
-/// Counters for tests. Routes are named like "GET /users/{user_uuid}"; "other" counts unknown targets.
+/// Counters for tests. Routes are named like "GET /users/{user_uuid}", the auth API's like "POST
+/// /auth/refresh"; "other" counts unknown targets.
 struct stats {
     std::uint64_t connections_accepted{}; ///< since the start
     std::uint64_t connections_open{};     ///< now
@@ -75,6 +86,8 @@ public:
     std::uint16_t port() const noexcept;
     /// "http://127.0.0.1:PORT/data" (https when TLS is on).
     std::string base_url() const;
+    /// "http://127.0.0.1:PORT/api/auth" (https when TLS is on): the auth API (DESIGN.md §6).
+    std::string auth_url() const;
     /// The first configured token ("mock-token" by default).
     std::string const& default_token() const noexcept;
     /// Stops accepting, closes every connection, joins its own threads. Idempotent; not from a handler
