@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include "auth_test_keys.hpp"
+#include "support/rsa_test_keys.hpp"
 #include "entities/auth/base64.hpp"
 #include "entities/auth/jwt.hpp"
 #include <openssl/err.h>

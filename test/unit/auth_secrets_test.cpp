@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "auth_test_keys.hpp"
+#include "support/rsa_test_keys.hpp"
 #include "entities/auth/base64.hpp"
 #include "entities/auth/jwt.hpp"
 #include "entities/auth/login_answer.hpp"

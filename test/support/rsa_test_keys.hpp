@@ -1,6 +1,6 @@
 #pragma once
 
-// Keys for the auth unit tests, generated once per test binary with OpenSSL's EVP API (never stored).
+// RSA and EC keys for the auth tests (unit and integration), generated once per test binary with OpenSSL's EVP API (never stored).
 
 #include <string>
 

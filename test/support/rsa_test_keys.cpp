@@ -1,5 +1,5 @@
-// Test-time key generation for the auth unit tests (RSA 2048 and EC P-256, PEM-encoded in memory).
-#include "auth_test_keys.hpp"
+// Test-time key generation for the auth tests (RSA 2048 and EC P-256, PEM-encoded in memory).
+#include "support/rsa_test_keys.hpp"
 
 #include <memory>
 #include <stdexcept>
