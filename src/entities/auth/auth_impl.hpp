@@ -39,6 +39,8 @@
 
 namespace igtcloud::entities::detail {
 
+namespace asio = boost::asio;
+
 /// The tokens in use and what is known of them.
 struct held_tokens {
     std::string jwt{};  ///< a secret

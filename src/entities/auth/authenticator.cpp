@@ -140,7 +140,7 @@ std::uint64_t auth_impl::park_locked(parked handler)
     if (auto* h = std::get_if<login_handler>(&handler)) {
         auto slot = asio::get_associated_cancellation_slot(*h);
         if (slot.is_connected())
-            slot.emplace([w = weak_from_this(), id](asio::cancellation_type) {
+            slot.assign([w = weak_from_this(), id](asio::cancellation_type) {
                 if (auto self = w.lock()) self->cancel_parked(id);
             });
     }
@@ -489,10 +489,10 @@ void auth_impl::logout(logout_handler handler)
     std::unique_lock lock(mutex_);
     auto const jwt = jwt_to_log_out_locked();
     lock.unlock();
-    auto body = [](std::shared_ptr<auth_impl> self, std::string jwt) -> asio::awaitable<api_result<void>> {
+    auto body = [](std::shared_ptr<auth_impl> self, std::string token) -> asio::awaitable<api_result<void>> {
         co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable); // never inline
         api_result<void> r{};
-        if (!jwt.empty()) r = co_await auth::logout_call(self->client_, jwt);
+        if (!token.empty()) r = co_await auth::logout_call(self->client_, token);
         if (!r && r.error().code == asio::error::operation_aborted) co_return r;
         self->forget();
         co_return r;
