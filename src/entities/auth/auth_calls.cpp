@@ -82,7 +82,8 @@ asio::awaitable<api_result<request_spec>> login_spec(std::shared_ptr<client_impl
         spec.secrets = {g.password, json_escaped(g.password)};
         co_return spec;
     }
-    auto audience = g.audience ? api_result<std::string>(*g.audience) : co_await audience_call(client);
+    api_result<std::string> audience = g.audience.value_or(std::string());
+    if (!g.audience) audience = co_await audience_call(client); // (no co_await inside ?: for GCC 12)
     if (!audience) co_return audience.error();
     auto assertion = make_service_assertion(g.username, *audience, std::chrono::system_clock::now(), *g.key);
     if (!assertion) co_return assertion.error();
