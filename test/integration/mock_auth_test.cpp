@@ -316,6 +316,7 @@ BOOST_FIXTURE_TEST_CASE(audience_is_served, fixture)
     auto const r = client.send({.target = "/api/auth/login/$aud"});
     BOOST_TEST(r.status == 200u);
     BOOST_TEST(json::parse(r.body) == json::value("aud-test"));
+    BOOST_TEST(srv.auth_url() == "http://127.0.0.1:" + std::to_string(srv.port()) + "/api/auth");
 }
 
 BOOST_FIXTURE_TEST_CASE(refresh_gives_a_new_jwt_of_the_same_login, fixture)
