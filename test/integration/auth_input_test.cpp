@@ -17,9 +17,9 @@ namespace {
 using namespace igtcloud::test::auth_kit;
 namespace core = igtcloud::entities::detail::auth;
 namespace t = igtcloud::test;
-using igtcloud::test::run_until;
 using entities::login_info;
 using entities::user_info;
+using igtcloud::test::run_until;
 
 constexpr char const* csrf_secret = "csrf-S3CRET-token";
 constexpr char const* s3_secret = "S3-secretKey-VALUE";

@@ -91,7 +91,8 @@ BOOST_AUTO_TEST_CASE(tokens_past_renew_at_are_renewed_once_for_every_waiter)
     auto const after = run_many(ioc, s, 100);
     for (auto const& o : after) {
         BOOST_REQUIRE(o.ok());
-        BOOST_TEST(o.result->value().login_id.value_or("") == "new@example.org"); // the old tokens were not sent
+        BOOST_TEST(o.result->value().login_id.value_or("") ==
+                   "new@example.org"); // the old tokens were not sent
     }
     BOOST_TEST(p.initial.load() == 1);
     BOOST_TEST(p.expiring.load() == 1);

@@ -105,7 +105,7 @@ struct login_info {
     std::string sub{};                                  ///< the login's subject
     std::string domain{};                               ///< "https://HOST" (the token file's form)
     std::chrono::system_clock::time_point expires_at{}; ///< when the JWT expires
-    token_origin origin{token_origin::login}; ///< where the tokens came from
+    token_origin origin{token_origin::login};           ///< where the tokens came from
     bool renewable{}; ///< a refresh or a new login can renew the tokens before they expire
 };
 

@@ -1,8 +1,8 @@
 #pragma once
 
 // Logging in to the live IGT Cloud service (issue 14, DESIGN.md §6): the internal map of the whole login, and
-// the one include for its socket-free parts. Socket-free, unit-tested (test/unit/auth_*): base64.hpp, jwt.hpp,
-// login_answer.hpp, refresh_policy.hpp, token_file.hpp. The I/O shell (integration-tested,
+// the one include for its socket-free parts. Socket-free, unit-tested (test/unit/auth_*): base64.hpp,
+// jwt.hpp, login_answer.hpp, refresh_policy.hpp, token_file.hpp. The I/O shell (integration-tested,
 // test/integration/auth_test.cpp and auth_input_test.cpp, suite auth): auth_calls.hpp (the five exchanges),
 // auth_impl.hpp + authenticator.cpp (the shell). Public API: <igtcloud/entities/auth.hpp>.
 //
@@ -16,8 +16,8 @@
 //   kind, refresh_margin, can_login = a grant is held), the tokens held (held_tokens), the parked callers.
 //
 // One pipeline: every auth call is a request_spec through prepare -> run_operation of a detail::client_impl
-//   made for auth_url (make_auth_client: no tokens of its own, retry.max_attempts = 1, auth_options' timeouts,
-//   TLS, proxy and on_event). What the auth calls need of it, off the Users operations' path:
+//   made for auth_url (make_auth_client: no tokens of its own, retry.max_attempts = 1, auth_options'
+//   timeouts, TLS, proxy and on_event). What the auth calls need of it, off the Users operations' path:
 //   request_spec::tokens (X-JWT / X-CSRF-TOKEN of this request), ::secrets (the password, the assertion:
 //   redacted from the error text a server echoes, raw and JSON-escaped), ::keep_cookies (answer_parser keeps
 //   the Set-Cookie values, exchange_result::set_cookies).
@@ -30,8 +30,10 @@
 //                          -> make_service_assertion(sub, aud, now, key) -> service_login_body(A) --POST-->
 //              200 -> parse_login_answer(Set-Cookie values, body, need_csrf = true, now) -> held_tokens
 //                  -> write_token_file(options.token_file, {sub, jwt, claims.payload, csrf, domain,
-//                                                            keyFile after a service-key login with key_file})
-//   refresh:   POST {auth}/refresh with X-JWT + X-CSRF-TOKEN, no body -> parse_login_answer(need_csrf = false);
+//                                                            keyFile after a service-key login with
+//                                                            key_file})
+//   refresh:   POST {auth}/refresh with X-JWT + X-CSRF-TOKEN, no body -> parse_login_answer(need_csrf =
+//   false);
 //              the login's CSRF token is kept (the body's CSRFToken is ignored), the file written back
 //   provider(reason, done) (token_source calls it one call at a time per session; several sessions share it):
 //              first use: the sources (below); initial / expiring -> policy.need(now, now + request_timeout);
@@ -50,7 +52,8 @@
 //   token file: read_token_file(path, domain) at first use -> decode_jwt -> policy.adopt; a keyFile member
 //              and no grant -> a service-key grant from that file (can_login), so a later process logs in
 //              again near expiry
-//   log out:   POST {auth}/logout with X-JWT (a 401 is not an error); the tokens forgotten, our domain's token
+//   log out:   POST {auth}/logout with X-JWT (a 401 is not an error); the tokens forgotten, our domain's
+//   token
 //              file removed
 //   shutdown:  ~authenticator -> parked callers fail with operation_aborted, the auth client's pool closed
 //              (calls in flight end with operation_aborted); later provider() calls: error::shut_down
