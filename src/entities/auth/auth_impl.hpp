@@ -52,6 +52,11 @@ struct held_tokens {
     token_origin origin{token_origin::login};
 };
 
+/// An environment variable, none when unset or empty.
+std::optional<std::string> auth_env(std::string_view name);
+/// What refresh_policy knows of `t`.
+auth::token_times times_of(held_tokens const& t);
+
 class auth_impl : public std::enable_shared_from_this<auth_impl> {
 public:
     using login_handler = asio::any_completion_handler<void(api_result<login_info>)>;
