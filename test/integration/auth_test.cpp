@@ -3,6 +3,8 @@
 // failing refreshes, the token file.
 #include <boost/test/unit_test.hpp>
 
+#include <set>
+
 #include "integration/auth_kit.hpp"
 #include "support/scripted_server.hpp"
 
@@ -187,25 +189,38 @@ BOOST_AUTO_TEST_CASE(environment_tokens_the_server_refuses_are_a_clear_error)
     BOOST_TEST(text.find("csrf-env-secret") == std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(tokens_are_refreshed_before_they_expire)
+BOOST_AUTO_TEST_CASE(tokens_are_refreshed_before_they_expire_and_no_event_holds_them)
 {
     temp_dir dir;
     igtcloud::mock::server srv(mock_options(dir, 3s));
     asio::io_context ioc;
-    entities::authenticator a(ioc.get_executor(), password_options(srv.auth_url()));
-    auto s = session_for(ioc, srv.base_url(), a);
+    text_log log;
+    auto opts = password_options(srv.auth_url());
+    opts.token_file = dir.file("tokens");
+    opts.on_event = log.hook();
+    entities::authenticator a(ioc.get_executor(), opts);
+    entities::session s(ioc.get_executor(),
+                        {.base_url = srv.base_url(), .credentials = a.provider(), .on_event = log.hook()});
+    std::set<std::string> jwts;
     auto const until = std::chrono::steady_clock::now() + 5s;
     int ops = 0;
     while (std::chrono::steady_clock::now() < until) {
         auto const me = get_me(ioc, s);
         BOOST_REQUIRE_MESSAGE(me.ok(), me.error().to_string());
         ++ops;
+        if (auto data = read_file(opts.token_file)) jwts.insert(data->jwt);
         std::this_thread::sleep_for(100ms);
     }
     BOOST_TEST(ops > 10);
     BOOST_TEST(route_count(srv, "POST /auth/refresh") >= 1u);
     BOOST_TEST(route_count(srv, "POST /auth/login") == 1u);
     BOOST_TEST((a.current()->origin == entities::token_origin::refresh));
+    BOOST_TEST(jwts.size() >= 2u);
+    BOOST_TEST(log.lines.size() > 10u);
+    for (auto const& jwt : jwts)
+        BOOST_TEST(!log.holds(jwt));
+    BOOST_TEST(!log.holds(read_file(opts.token_file)->csrf));
+    BOOST_TEST(!log.holds(password()));
 }
 
 BOOST_AUTO_TEST_CASE(a_service_identity_logs_in_again_instead_of_refreshing)

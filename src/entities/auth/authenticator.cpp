@@ -262,6 +262,10 @@ void auth_impl::logout(logout_handler handler)
         co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable); // never inline
         api_result<void> r{};
         if (!token.empty()) r = co_await auth::logout_call(self->client_, token);
+        if (!r) {
+            std::lock_guard lock(self->mutex_);
+            ++self->stats_.failures;
+        }
         if (!r && r.error().code == asio::error::operation_aborted) co_return r;
         self->forget();
         co_return r;
