@@ -263,7 +263,7 @@ void auth_impl::logout(logout_handler handler)
         api_result<void> r{};
         if (!token.empty()) r = co_await auth::logout_call(self->client_, token);
         if (!r) {
-            std::lock_guard lock(self->mutex_);
+            std::lock_guard counting(self->mutex_);
             ++self->stats_.failures;
         }
         if (!r && r.error().code == asio::error::operation_aborted) co_return r;
