@@ -3,6 +3,7 @@
 // igtcloud::entities: the asynchronous C++20 client of the IGT Cloud entities service's Users API.
 // The umbrella header, for users; the library's own sources include what they use.
 
+#include <igtcloud/entities/auth.hpp>
 #include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/created.hpp>
 #include <igtcloud/entities/error.hpp>

@@ -40,17 +40,23 @@ api_error failure_of(client_impl const& impl, boost::system::error_code ec, bool
 
 // A server may echo what it was sent (a 401 quoting the X-JWT it refused, a 500 dumping the headers): its
 // text goes into error messages, so the request's secrets are taken out of it first.
-void redact_secrets(exchange_result& x, wire_request const& request)
+void redact_secret(exchange_result& x, std::string_view secret)
 {
     constexpr std::string_view mark = "[redacted]";
-    for (auto secret : request.secrets()) {
-        if (secret.empty()) continue;
-        for (auto* text : {&x.body, &x.content_type}) {
-            for (auto at = text->find(secret); at != std::string::npos;
-                 at = text->find(secret, at + mark.size()))
-                text->replace(at, secret.size(), mark);
-        }
+    if (secret.empty()) return;
+    for (auto* text : {&x.body, &x.content_type}) {
+        for (auto at = text->find(secret); at != std::string::npos; at = text->find(secret, at + mark.size()))
+            text->replace(at, secret.size(), mark);
     }
+}
+
+// The token headers, and the secrets a body carries (request_spec::secrets).
+void redact_secrets(exchange_result& x, prepared const& op)
+{
+    for (auto secret : op.request.secrets())
+        redact_secret(x, secret);
+    for (auto const& secret : op.secrets)
+        redact_secret(x, secret);
 }
 
 } // namespace
@@ -113,8 +119,11 @@ void write_head(client_impl const& impl, request_spec& spec, std::string_view ta
         req.add_header("Content-Length", std::string_view(digits, std::size_t(end - digits)));
     }
     req.tokens_offset = req.head.size();
-    // Static tokens are set once; a provider's are set per attempt (apply_tokens).
-    if (impl.tokens->refreshable())
+    // Static tokens are set once; a provider's are set per attempt (apply_tokens); an auth call's own are
+    // its spec's.
+    if (spec.tokens)
+        req.set_tokens(spec.tokens->first, spec.tokens->second);
+    else if (impl.tokens->refreshable())
         req.set_tokens({}, {});
     else
         req.set_tokens(impl.options.jwt, impl.options.csrf_token);
@@ -134,6 +143,12 @@ api_result<prepared> prepare(client_impl& impl, request_spec spec)
     thread_local std::string target; // scratch: copied into the head; its capacity is kept
     if (auto ok = write_target(impl, spec, target); !ok) return ok.error();
     if (auto ok = check_mask(spec); !ok) return ok.error();
+    if (spec.tokens) {
+        if (auto ok = check_header_value("X-JWT", spec.tokens->first); !ok) return ok.error();
+        if (auto ok = check_header_value("X-CSRF-TOKEN", spec.tokens->second); !ok) return ok.error();
+    }
+    op.secrets = std::move(spec.secrets);
+    op.keep_cookies = spec.keep_cookies;
     write_head(impl, spec, target, op.request);
     return op;
 }
@@ -196,6 +211,7 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
     x.phase = attempt_phase::exchange;
     answer_parser parser;
     parser.body_limit(impl.options.max_response_bytes);
+    parser.keep_cookies(op.keep_cookies);
     auto const outcome = co_await lease.conn().async_exchange(op.request, parser, op.deadline);
     x.wrote_all = outcome.wrote_all;
     x.received_any = outcome.received_any;
@@ -211,7 +227,8 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
     if (parser.has_retry_after())
         x.retry_after = parse_retry_after(parser.retry_after(), std::chrono::system_clock::now());
     x.body = std::move(parser.body());
-    if (x.status < 200 || x.status > 299) redact_secrets(x, op.request);
+    if (op.keep_cookies) x.set_cookies = std::move(parser.set_cookies());
+    if (x.status < 200 || x.status > 299) redact_secrets(x, op);
     co_return x;
 }
 

@@ -25,6 +25,8 @@
 
 #include <exception>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "entities/client_impl.hpp"
 #include "entities/endpoints.hpp"
@@ -45,6 +47,12 @@ struct request_spec {
     std::optional<std::string_view> region{};
     request_options const* options{};
     std::optional<std::string> body{}; ///< JSON text
+    // The auth calls only (Users operations leave these empty and pay nothing):
+    /// Token headers of this request (X-JWT, X-CSRF-TOKEN when not empty), instead of the session's.
+    std::optional<std::pair<std::string_view, std::string_view>> tokens{};
+    /// Secrets the body carries (a password, an assertion): taken out of any error text the server echoes.
+    std::vector<std::string> secrets{};
+    bool keep_cookies{}; ///< keep the answer's Set-Cookie field values (exchange_result::set_cookies)
 };
 
 /// A validated operation, ready to send (as often as attempts need).
@@ -53,7 +61,9 @@ struct prepared {
     steady_time deadline{};
     std::string_view name{};
     bool safe_to_repeat{};
-    std::uint64_t tokens_generation{}; ///< the generation of the tokens in `request` (0: static tokens)
+    std::uint64_t tokens_generation{};  ///< the generation of the tokens in `request` (0: static tokens)
+    std::vector<std::string> secrets{}; ///< request_spec::secrets
+    bool keep_cookies{};                ///< request_spec::keep_cookies
 };
 
 /// The transport's result: a complete answer, or the error that prevented one.
@@ -62,6 +72,7 @@ struct exchange_result {
     unsigned status{};
     std::string content_type{};
     std::string body{};
+    std::vector<std::string> set_cookies{}; ///< the answer's Set-Cookie values, when the request kept them
     std::optional<std::chrono::milliseconds> retry_after{}; ///< the answer's valid Retry-After
     bool reused{};       ///< the attempt ran on a connection that carried an earlier request
     bool wrote_all{};    ///< the whole request was written (so the server may have acted on it)

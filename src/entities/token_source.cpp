@@ -31,12 +31,19 @@ std::uint64_t token_source::calls() const
     return calls_;
 }
 
-std::optional<credentials_reason> token_source::begin_call_locked()
+std::optional<credentials_reason> token_source::begin_call_locked(std::optional<std::uint64_t> rejected)
 {
     if (calling_) return std::nullopt;
     calling_ = true;
     ++calls_;
-    return current_.tokens ? credentials_reason::refresh : credentials_reason::initial;
+    if (!current_.tokens) return credentials_reason::initial;
+    return current_.generation == rejected ? credentials_reason::refresh : credentials_reason::expiring;
+}
+
+bool token_source::expiring_locked() const
+{
+    auto const& renew_at = current_.tokens->renew_at;
+    return renew_at && std::chrono::system_clock::now() >= *renew_at;
 }
 
 void token_source::run_provider(credentials_reason reason)
@@ -85,10 +92,12 @@ asio::awaitable<api_result<tokens_ref>> token_source::get(std::chrono::steady_cl
 {
     if (!provider_) co_return static_;
     auto const executor = co_await asio::this_coro::executor;
+    bool called = false; // a call completed for this attempt: its tokens are sent whatever their renew_at
     for (;;) {
         std::unique_lock lock(mutex_);
-        if (current_.tokens && current_.generation != rejected) co_return current_;
-        auto const reason = begin_call_locked();
+        if (current_.tokens && current_.generation != rejected && (called || !expiring_locked()))
+            co_return current_;
+        auto const reason = begin_call_locked(rejected);
         auto const id = ++next_waiter_;
         waiter w{parked_waiter(executor, deadline)};
         waiters_.emplace(id, &w);
@@ -107,6 +116,7 @@ asio::awaitable<api_result<tokens_ref>> token_source::get(std::chrono::steady_cl
         if (w.failure) co_return std::move(*w.failure);
         // New tokens are in place: look again (a refresh may already have been rejected meanwhile).
         rejected.reset();
+        called = true;
     }
 }
 

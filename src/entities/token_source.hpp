@@ -5,6 +5,9 @@
 //
 //   get(deadline)            static: at once | provider: the current tokens, or wait for the one call
 //                            in progress (starting it when there is none: `initial`)
+//                            tokens whose renew_at has passed are not sent: one `expiring` call (the other
+//                            attempts park as for a refresh), then the new tokens (sent whatever their
+//                            renew_at, so a provider that cannot renew is not asked again and again)
 //   get(deadline, rejected)  the server answered 401 to generation `rejected`: when that is still the current
 //                            generation, one `refresh` call (however many attempts met the 401), then the
 //                            new tokens; when a refresh already replaced it, the newer tokens at once
@@ -58,7 +61,9 @@ private:
         std::optional<api_error> failure{};
     };
     /// With the lock held: starts a call unless one runs; returns the reason when the caller must run it.
-    std::optional<credentials_reason> begin_call_locked();
+    std::optional<credentials_reason> begin_call_locked(std::optional<std::uint64_t> rejected);
+    /// With the lock held: the current tokens' renew_at has passed (the clock is read only when one is set).
+    bool expiring_locked() const;
     void run_provider(credentials_reason reason);
     void complete(api_result<access_tokens> result);
 

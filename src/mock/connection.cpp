@@ -111,6 +111,11 @@ void write_head(std::string& out, answer const& a, head_options const& h)
         out.append("\r\n"sv);
     }
     if (a.status == 429) out.append("Retry-After: 1\r\n"sv);
+    for (auto const& cookie : a.set_cookies) {
+        out.append("Set-Cookie: "sv);
+        out.append(cookie);
+        out.append("\r\n"sv);
+    }
     if (h.announce_close) {
         out.append("Connection: close\r\n"sv);
     } else {

@@ -1,7 +1,8 @@
 // igtcloud-mock-server: the in-memory Users service on 127.0.0.1, until SIGINT or SIGTERM.
 //
 // The first line on stdout is `listening on 127.0.0.1:PORT`. Exit codes: 0 after a signal, 1 when the
-// server cannot start (port taken, unreadable TLS files), 2 for a usage error.
+// server cannot start (port taken, unreadable TLS files), 2 for a usage error (a bad --user, --service-key
+// or --token-lifetime value included).
 #include <igtcloud/mock/server.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,9 @@ struct flags {
     unsigned port{0};
     unsigned latency_ms{0};
     std::vector<std::string> tokens{};
+    std::vector<std::string> users{};
+    std::vector<std::string> service_keys{};
+    std::int64_t token_lifetime{3600};
     std::optional<std::uint64_t> seed{};
 };
 
@@ -37,6 +42,36 @@ std::pair<std::string, std::string> parse_token(std::string const& text)
     if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
         throw CLI::ValidationError("--token", "expected TOKEN=LOGIN_ID");
     return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+/// Splits LOGIN:PASSWORD at the first ':'; throws CLI::ValidationError (never quoting the value, which may
+/// be a password) when there is no ':' or no login.
+std::pair<std::string, std::string> parse_user(std::string const& text)
+{
+    auto const colon = text.find(':');
+    if (colon == std::string::npos || colon == 0)
+        throw CLI::ValidationError("--user", "expected LOGIN:PASSWORD");
+    return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
+/// Splits SUB=PEM_FILE; throws CLI::ValidationError when either side is empty.
+std::pair<std::string, std::string> parse_service_key(std::string const& text)
+{
+    auto const eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+        throw CLI::ValidationError("--service-key", "expected SUB=PEM_FILE");
+    return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+/// Declares the auth API's flags (DESIGN.md §6).
+void declare_auth_flags(CLI::App& app, mock::options& opts, flags& raw)
+{
+    app.add_option("--user", raw.users, "LOGIN:PASSWORD (repeatable): a password login at /api/auth/login");
+    app.add_option("--service-key", raw.service_keys,
+                   "SUB=PEM_FILE (repeatable): a service identity and its RSA public key");
+    app.add_option("--audience", opts.audience, "the aud of service assertions (default: igtcloud-mock)");
+    app.add_option("--token-lifetime", raw.token_lifetime, "seconds a JWT lives (default: 3600)")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{366} * 24 * 3600));
 }
 
 /// Declares every flag of the binary on `app`, writing into `opts` and `raw`.
@@ -70,6 +105,7 @@ void declare_flags(CLI::App& app, mock::options& opts, flags& raw)
                    "share of bodies cut in half, then the connection closed")
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--seed", raw.seed, "fixes the fault dice and generated ids");
+    declare_auth_flags(app, opts, raw);
 }
 
 /// Parses the command line into options; nullopt after --help (0) or a usage error (2), in `exit_code`.
@@ -86,6 +122,11 @@ std::optional<mock::options> parse_options(int argc, char** argv, int& exit_code
         opts.seed = raw.seed;
         for (auto const& t : raw.tokens)
             opts.tokens.push_back(parse_token(t));
+        for (auto const& u : raw.users)
+            opts.users.push_back(parse_user(u));
+        for (auto const& k : raw.service_keys)
+            opts.service_keys.push_back(parse_service_key(k));
+        opts.token_lifetime = std::chrono::seconds(raw.token_lifetime);
     } catch (CLI::ParseError const& e) {
         exit_code = app.exit(e) == 0 ? 0 : 2;
         return std::nullopt;
@@ -108,6 +149,9 @@ int main(int argc, char** argv)
         signals.async_wait([&](boost::system::error_code, int) { server.stop(); });
         signals_context.run();
         return 0;
+    } catch (std::invalid_argument const& e) { // a bad auth flag value (it names the flag and the file)
+        std::cerr << "igtcloud-mock-server: " << e.what() << '\n';
+        return 2;
     } catch (std::exception const& e) {
         std::cerr << "igtcloud-mock-server: " << e.what() << '\n';
         return 1;

@@ -33,8 +33,8 @@ answer post_user_profile(op_input const& in);
 /// `{"message": "..."}` with the given status.
 answer message_answer(unsigned status, std::string_view message);
 
-/// The users every server starts with: each token's user (the admin for the default token), then
-/// `count` realistic users named user00001@example.org, ...
+/// The users every server starts with: each token's user (the admin for the default token), each --user
+/// login and --service-key subject, then `count` realistic users named user00001@example.org, ...
 void seed_users(user_store& store, options const& opts, std::size_t count);
 
 } // namespace igtcloud::mock::detail

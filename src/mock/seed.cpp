@@ -1,4 +1,5 @@
-// The users a mock server starts with: each token's user, then realistic generated users.
+// The users a mock server starts with: each token's, --user's and --service-key's user, then realistic
+// generated users.
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -72,6 +73,10 @@ void seed_users(user_store& store, options const& opts, std::size_t count)
 {
     for (auto const& [token, login] : opts.tokens)
         store.insert(login == "admin@example.org" ? admin_user(login) : realistic_user(login, 1));
+    for (auto const& [login, password] : opts.users)
+        store.insert(realistic_user(login, 1));
+    for (auto const& [sub, key_file] : opts.service_keys)
+        store.insert(realistic_user(sub, 2));
     char login[40];
     for (std::size_t i = 1; i <= count; ++i) {
         std::snprintf(login, sizeof login, "user%05zu@example.org", i);

@@ -176,6 +176,12 @@ std::string server::base_url() const
            opts.prefix;
 }
 
+std::string server::auth_url() const
+{
+    return (impl_->state->tls() ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port()) +
+           "/api/auth";
+}
+
 std::string const& server::default_token() const noexcept
 {
     return impl_->state->service().default_token();

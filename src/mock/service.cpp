@@ -4,6 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <utility>
@@ -117,9 +118,28 @@ std::variant<std::optional<entities::detail::fields_mask>, answer> route_mask(ro
     return std::optional<entities::detail::fields_mask>(std::move(*parsed));
 }
 
+// The path below /api/auth ("" for /api/auth itself), if the path is there.
+std::optional<std::string_view> below_auth(std::string_view path)
+{
+    constexpr std::string_view auth = "/api/auth";
+    if (!path.starts_with(auth) || (path.size() > auth.size() && path[auth.size()] != '/'))
+        return std::nullopt;
+    return path.substr(auth.size());
+}
+
+// A JWT has three dot-separated parts; static tokens are anything else.
+bool looks_like_jwt(std::string_view token)
+{
+    return std::count(token.begin(), token.end(), '.') == 2;
+}
+
 } // namespace
 
-service::service(options const& opts) : opts_(opts), users_path_(opts.prefix + "/users"), store_(opts.seed)
+service::service(options const& opts)
+    : opts_(opts)
+    , users_path_(opts.prefix + "/users")
+    , store_(opts.seed)
+    , auth_(opts)
 {
     if (opts_.tokens.empty()) opts_.tokens.emplace_back("mock-token", "admin@example.org");
     for (auto const& [token, login] : opts_.tokens)
@@ -132,8 +152,14 @@ std::string const& service::default_token() const noexcept
     return opts_.tokens.front().first;
 }
 
-std::string const* service::caller(request_view const& request) const
+std::string const* service::caller(request_view const& request, std::string& jwt_sub) const
 {
+    if (looks_like_jwt(request.jwt)) {
+        auto sub = auth_.caller(request);
+        if (!sub) return nullptr;
+        jwt_sub = std::move(*sub);
+        return &jwt_sub;
+    }
     for (auto token : {request.jwt, request.csrf_token}) {
         if (token.empty()) continue;
         if (auto it = tokens_.find(token); it != tokens_.end()) return &it->second;
@@ -144,9 +170,11 @@ std::string const* service::caller(request_view const& request) const
 answer service::handle(request_view const& request)
 {
     auto const question = request.target.find('?');
-    auto const path = request.target.substr(0, question);
+    auto path = request.target.substr(0, question);
     auto const query =
         question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
+    if (auto const below = below_auth(path)) return auth_.handle(request, *below);
+    if (path.starts_with("/api") && path.substr(4).starts_with(users_path_)) path.remove_prefix(4);
     std::string segment;
     bool at_users = false;
     if (!users_segment(path, users_path_, segment, at_users))
@@ -156,7 +184,8 @@ answer service::handle(request_view const& request)
     if (auto* failed = std::get_if<answer>(&found)) return std::move(*failed);
     auto const& r = *std::get<route const*>(found);
 
-    auto const* login = caller(request);
+    std::string jwt_sub;
+    auto const* login = caller(request, jwt_sub);
     if (login == nullptr) {
         auto a = message_answer(401, "Missing or unknown X-JWT / X-CSRF-TOKEN");
         a.route = r.name;

@@ -11,7 +11,9 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
+#include "mock/auth_service.hpp"
 #include "mock/user_store.hpp"
 
 namespace igtcloud::mock::detail {
@@ -32,13 +34,16 @@ struct request_view {
 struct answer {
     unsigned status{200};
     std::string body{};
-    char const* route{"other"}; ///< a static name for stats, e.g. "GET /users/{user_uuid}"
+    char const* route{"other"};             ///< a static name for stats, e.g. "GET /users/{user_uuid}"
+    std::vector<std::string> set_cookies{}; ///< one `Set-Cookie` header line each (the auth API's logins)
 };
 
-/// The API: auth, routing, the ten operations, masks. Thread-safe.
+/// The API: auth, routing, the ten operations, masks. Thread-safe. The Users API answers at the prefix and
+/// at "/api" + prefix alike; /api/auth goes to the auth_service.
 class service {
 public:
-    /// Creates the seeded admin (or the configured tokens' users) and `seed_users` users.
+    /// Creates the seeded admin (or the configured tokens' users), the --user and --service-key users and
+    /// `seed_users` users. Throws std::invalid_argument for bad auth options (see auth_service).
     explicit service(options const& opts);
 
     answer handle(request_view const& request);
@@ -52,12 +57,14 @@ private:
         std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
     };
 
-    /// The loginId of the request's known token, or null.
-    std::string const* caller(request_view const& request) const;
+    /// The loginId of the request's known token, or null: a static token's, or (a JWT: three parts) the
+    /// subject of a live JWT with its CSRF token, kept in `jwt_sub`.
+    std::string const* caller(request_view const& request, std::string& jwt_sub) const;
 
     options opts_;
     std::string users_path_; ///< prefix + "/users", made once
     user_store store_;
+    auth_service auth_; ///< /api/auth, and the JWTs of the Users routes
     std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> tokens_; // token -> loginId
 };
 

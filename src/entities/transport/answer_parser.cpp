@@ -47,6 +47,9 @@ void answer_parser::on_field_impl(boost::beast::http::field name, string_view, s
             has_retry_after_ = true;
         }
         break;
+    case field::set_cookie:
+        if (keep_cookies_) set_cookies_.emplace_back(value.data(), value.size());
+        break;
     case field::keep_alive:
         keep_alive_timeout_ = parse_keep_alive_timeout(std::string_view(value.data(), value.size()));
         break;

@@ -5,6 +5,8 @@
 //   status line  -> status()
 //   headers      -> Content-Type and Retry-After (kept for answers other than 2xx: only errors and retries
 //                   read them), Keep-Alive's timeout; every other header is looked at once and dropped
+//   Set-Cookie   -> set_cookies(), only when keep_cookies(true) was asked (the auth calls; Users operations
+//                   pay nothing)
 //   body         -> body(): sized bodies reserved once from Content-Length, chunked bodies appended
 //   framing      -> Beast's basic_parser: keep_alive(), is_done(), got_some(), header and body limits
 //
@@ -18,6 +20,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace igtcloud::entities::detail {
 
@@ -34,6 +37,10 @@ public:
     /// The server's `Keep-Alive: timeout=N`, if valid.
     std::optional<std::chrono::seconds> keep_alive_timeout() const noexcept { return keep_alive_timeout_; }
     std::string& body() noexcept { return body_; }
+    /// Keep the Set-Cookie field values of the answer (off by default).
+    void keep_cookies(bool keep) noexcept { keep_cookies_ = keep; }
+    /// The Set-Cookie field values, in order, when keep_cookies(true) was asked.
+    std::vector<std::string>& set_cookies() noexcept { return set_cookies_; }
 
 private:
     using error_code = boost::system::error_code;
@@ -54,10 +61,12 @@ private:
 
     unsigned status_{};
     bool has_retry_after_{};
+    bool keep_cookies_{};
     std::optional<std::chrono::seconds> keep_alive_timeout_{};
     std::string content_type_{};
     std::string retry_after_{};
     std::string body_{};
+    std::vector<std::string> set_cookies_{};
 };
 
 } // namespace igtcloud::entities::detail
