@@ -89,6 +89,8 @@ private:
     std::vector<parked> take_parked_locked();
     held_tokens keep_answer_locked(auth::login_answer a, token_origin origin, bool keep_csrf);
     std::string jwt_to_log_out_locked() const;
+    /// `e` with why the token file gave no tokens, when it did not.
+    api_error with_file_reason_locked(api_error e) const;
     void schedule_retry_locked(std::chrono::system_clock::time_point at);
     /// Completes `p` with the tokens held, or `failure` (posted to its executor).
     void complete(parked& p, std::optional<api_error> const& failure);
@@ -117,6 +119,7 @@ private:
     bool sources_read_{};
     bool introspecting_{};
     std::optional<api_error> source_error_{}; ///< the environment's tokens were refused: sticky
+    std::string file_reason_{};               ///< why the token file gave no tokens (names the path)
     std::map<std::uint64_t, parked> parked_{};
     std::uint64_t next_id_{};
     std::optional<asio::steady_timer> retry_timer_{};

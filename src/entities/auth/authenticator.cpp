@@ -218,7 +218,10 @@ auth_impl::actions auth_impl::load_sources_locked()
     }
     if (!options_.token_file.empty()) {
         auto read = auth::read_token_file(options_.token_file, domain_);
-        if (read.data) adopt_file_locked(std::move(*read.data));
+        if (read.data)
+            adopt_file_locked(std::move(*read.data));
+        else
+            file_reason_ = std::move(read.reason); // names the path, never a token
     }
     return {};
 }
@@ -247,11 +250,17 @@ auth_impl::actions auth_impl::route_locked(credentials_reason reason, parked han
     using kind = auth::refresh_policy::step::kind;
     switch (step.what) {
     case kind::use: complete(handler, std::nullopt); break;
-    case kind::fail: complete(handler, step.failure); break;
+    case kind::fail: complete(handler, with_file_reason_locked(*step.failure)); break;
     case kind::start: todo.start = step.how; [[fallthrough]];
     case kind::wait: park_locked(std::move(handler)); break;
     }
     return todo;
+}
+
+api_error auth_impl::with_file_reason_locked(api_error e) const
+{
+    if (!held_ && !file_reason_.empty()) e.message += " (token file: " + file_reason_ + ")";
+    return e;
 }
 
 void auth_impl::run(actions todo)
