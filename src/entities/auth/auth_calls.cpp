@@ -82,7 +82,13 @@ asio::awaitable<api_result<request_spec>> login_spec(std::shared_ptr<client_impl
         spec.secrets = {g.password, json_escaped(g.password)};
         co_return spec;
     }
-    auto audience = g.audience ? api_result<std::string>(*g.audience) : co_await audience_call(client);
+    // Not `cond ? value : co_await call`: GCC 12 miscompiles a co_await inside a conditional expression
+    // (the temporaries are destroyed twice: a crash in free()).
+    api_result<std::string> audience = std::string();
+    if (g.audience)
+        audience = *g.audience;
+    else
+        audience = co_await audience_call(client);
     if (!audience) co_return audience.error();
     auto assertion = make_service_assertion(g.username, *audience, std::chrono::system_clock::now(), *g.key);
     if (!assertion) co_return assertion.error();
