@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <sys/stat.h>
+#include <termios.h>
 
 using namespace igtcloud::test::cli;
 namespace auth = igtcloud::entities::detail::auth;
@@ -135,14 +136,24 @@ std::string login_id_of(cli_result const& r)
     return str(stdout_object(r), "loginId");
 }
 
-/// The whole output of a child on a pseudo-terminal, written `answer` once `prompt` shows.
+/// The whole output of a child on a pseudo-terminal, written `answer` once `prompt` shows, and whether the
+/// terminal echoed input at the prompt and once the child was gone.
 struct tty_run {
-    int code{-1};
+    int code{-1}; ///< -1: killed by a signal
     std::string transcript{};
     bool prompted{};
+    bool echo_at_prompt{true};
+    bool echo_at_end{};
 };
 
-/// Reads the master side until the child closes it (its EOF is EIO on Linux) or `cap` passes.
+bool echoes(int master)
+{
+    termios t{};
+    BOOST_TEST_REQUIRE(::tcgetattr(master, &t) == 0);
+    return (t.c_lflag & ECHO) != 0;
+}
+
+/// Reads the master side until the child closes it (its EOF is EIO on Linux) or a minute passes.
 void read_transcript(int master, tty_run& run, std::string const& prompt, std::string const& answer)
 {
     auto const until = std::chrono::steady_clock::now() + 60s;
@@ -155,6 +166,7 @@ void read_transcript(int master, tty_run& run, std::string const& prompt, std::s
         run.transcript.append(buffer, static_cast<std::size_t>(n));
         if (!run.prompted && run.transcript.find(prompt) != std::string::npos) {
             run.prompted = true;
+            run.echo_at_prompt = echoes(master);
             BOOST_TEST_REQUIRE(::write(master, answer.data(), answer.size()) ==
                                static_cast<ssize_t>(answer.size()));
         }
@@ -183,9 +195,10 @@ tty_run run_on_tty(std::vector<std::string> args, std::map<std::string, std::str
     }
     tty_run run;
     read_transcript(master, run, prompt, answer);
-    ::close(master);
     int status = 0;
     ::waitpid(pid, &status, 0);
+    run.echo_at_end = echoes(master);
+    ::close(master);
     run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return run;
 }
@@ -258,8 +271,20 @@ BOOST_AUTO_TEST_CASE(logs_in_through_a_terminal_without_echo)
     BOOST_TEST(run.code == 0, run.transcript);
     BOOST_TEST(run.transcript.find(ada_password) == std::string::npos); // not echoed
     BOOST_TEST(run.transcript.find("\"sub\": \"ada@example.org\"") != std::string::npos, run.transcript);
+    BOOST_TEST(!run.echo_at_prompt);
+    BOOST_TEST(run.echo_at_end); // restored
     BOOST_TEST(login_in(file, srv.domain()).sub == ada);
     BOOST_TEST(mode_of(file) == 0600u);
+
+    // ^C at the prompt: the process ends by SIGINT, and the terminal echoes again
+    auto const interrupted =
+        run_on_tty({"--domain", srv.domain(), "login", "--username", ada},
+                   {{"CLOUD_TOKEN_MMAP", (dir / "interrupted").string()}}, "Password for ", "Ada-\x03");
+    BOOST_TEST(interrupted.prompted, interrupted.transcript);
+    BOOST_TEST(!interrupted.echo_at_prompt);
+    BOOST_TEST(interrupted.code == -1, interrupted.transcript);
+    BOOST_TEST(interrupted.echo_at_end);
+    BOOST_TEST(!fs::exists(dir / "interrupted"));
 }
 
 BOOST_AUTO_TEST_CASE(logs_in_a_service_identity_with_a_key_file)
