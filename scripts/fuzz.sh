@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(date_time fields_mask model_decode provision_readers mock_service http_answer)
+[ ${#targets[@]} -gt 0 ] || targets=(date_time fields_mask model_decode provision_readers mock_service http_answer login_answer token_file)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target fuzz_targets

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -26,12 +27,15 @@ constexpr std::int64_t max_assertion_lifetime = 24 * 3600;
 /// The text of a --service-key file; std::invalid_argument naming the flag and the file when unreadable.
 std::string read_key_file(std::string const& sub, std::string const& path)
 {
+    auto const refuse = [&](std::string const& why) {
+        return std::invalid_argument("--service-key " + sub + ": cannot read " + path + ": " + why);
+    };
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw refuse(ec ? ec.message() : "not a regular file");
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
     if (in) text << in.rdbuf();
-    if (!in || in.bad())
-        throw std::invalid_argument("--service-key " + sub + ": cannot read " + path + ": " +
-                                    std::strerror(errno));
+    if (!in || in.bad()) throw refuse(std::strerror(errno));
     return std::move(text).str();
 }
 

@@ -37,6 +37,7 @@ mock::options service_options()
     o.seed = 42;
     o.seed_users = 2;
     o.max_body_bytes = 64 * 1024;
+    o.users = {{"alice@example.org", "pw"}}; // the auth API's password logins
     return o;
 }
 

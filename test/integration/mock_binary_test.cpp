@@ -1,14 +1,23 @@
 // igtcloud-mock-server as a process: the first stdout line, a request over a real socket, flags, and a clean
 // stop on SIGTERM and SIGINT.
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include "entities/auth/auth.hpp"
 #include "support/process.hpp"
 #include "support/raw_client.hpp"
+#include "support/rsa_test_keys.hpp"
+#include <unistd.h>
 
 namespace {
 
@@ -20,6 +29,42 @@ struct process : igtcloud::test::process {
         : igtcloud::test::process(IGTCLOUD_MOCK_SERVER_BINARY, std::move(args))
     {}
 };
+
+/// `text` in a fresh temp file, removed at the end.
+struct temp_file {
+    std::filesystem::path path;
+    explicit temp_file(std::string const& text)
+    {
+        std::string pattern = (std::filesystem::temp_directory_path() / "igtcloud-mock-bin-XXXXXX").string();
+        int const fd = ::mkstemp(pattern.data());
+        BOOST_TEST_REQUIRE(fd >= 0);
+        ::close(fd);
+        path = pattern;
+        std::ofstream(path, std::ios::binary) << text;
+    }
+    ~temp_file() { std::filesystem::remove(path); }
+};
+
+/// POST /api/auth/login with `body`.
+igtcloud::test::response login(igtcloud::test::raw_client& c, boost::json::object const& body)
+{
+    return c.send({.method = "POST",
+                   .target = "/api/auth/login",
+                   .headers = {{"Content-Type", "application/json"}},
+                   .body = boost::json::serialize(body)});
+}
+
+/// The JWT of a login answer: its two cookies joined.
+std::string jwt_of(igtcloud::test::response const& r)
+{
+    std::string payload, signature;
+    for (auto const& h : r.headers) {
+        auto const value = h.value.substr(0, h.value.find(';'));
+        if (value.rfind("jwt_header_payload=", 0) == 0) payload = value.substr(19);
+        if (value.rfind("jwt_signature=", 0) == 0) signature = value.substr(14);
+    }
+    return payload + "." + signature;
+}
 
 } // namespace
 
@@ -60,6 +105,64 @@ BOOST_AUTO_TEST_CASE(exits_2_on_bad_flags)
           std::vector<std::string>{"--no-such-flag"}}) {
         process p(args);
         BOOST_TEST(p.wait_exit() == 2, args.front());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(serves_the_auth_api_with_its_flags)
+{
+    temp_file const key{auth_test::rsa_keys().public_pem};
+    process p({"--port", "0", "--user", "carol@example.org:pa:ss", "--service-key",
+               "svc=" + key.path.string(), "--audience", "aud-bin", "--token-lifetime", "120"});
+    auto const port = port_of(p.line());
+    igtcloud::test::raw_client client(port);
+    auto const ok =
+        login(client, {{"grantType", "password"}, {"username", "carol@example.org"}, {"password", "pa:ss"}});
+    BOOST_TEST_REQUIRE(ok.status == 200u);
+    bool max_age_120 = false;
+    for (auto const& h : ok.headers)
+        max_age_120 = max_age_120 || h.value.find("; Max-Age=120;") != std::string::npos;
+    BOOST_TEST(max_age_120);
+    auto const csrf = std::string(boost::json::parse(ok.body).at("CSRFToken").as_string());
+    auto const me = client.send(
+        {.target = "/api/data/users/me", .headers = {{"X-JWT", jwt_of(ok)}, {"X-CSRF-TOKEN", csrf}}});
+    BOOST_TEST(me.status == 200u);
+    BOOST_TEST(me.body.find("carol@example.org") != std::string::npos);
+    BOOST_TEST(
+        login(client, {{"grantType", "password"}, {"username", "carol@example.org"}, {"password", "pa"}})
+            .status == 401u);
+    BOOST_TEST(client.send({.target = "/api/auth/login/$aud"}).body == "\"aud-bin\"");
+
+    namespace auth = igtcloud::entities::detail::auth;
+    auto const private_key = auth::rsa_private_key::from_pem(auth_test::rsa_keys().private_pem).value();
+    auto const assertion =
+        auth::make_service_assertion("svc", "aud-bin", std::chrono::system_clock::now(), private_key).value();
+    BOOST_TEST(login(client, {{"grantType", "jwt-key"}, {"assertion", assertion}}).status == 200u);
+    BOOST_TEST(p.stop(SIGTERM) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(bad_auth_flag_values_exit_2_naming_the_flag)
+{
+    temp_file const ec{auth_test::ec_keys().public_pem};
+    struct bad_case {
+        std::vector<std::string> args;
+        std::vector<std::string> named; ///< what stderr must mention
+    };
+    std::vector<bad_case> const cases{
+        {{"--user", "Secret-no-colon-3"}, {"--user"}},
+        {{"--user", ":Secret-pw-3"}, {"--user"}},
+        {{"--service-key", "svc-without-file"}, {"--service-key"}},
+        {{"--service-key", "svc=/nonexistent/key.pem"}, {"--service-key", "/nonexistent/key.pem"}},
+        {{"--service-key", "svc=" + ec.path.string()}, {"--service-key", ec.path.string()}},
+        {{"--token-lifetime", "0"}, {"--token-lifetime"}},
+        {{"--token-lifetime", "soon"}, {"--token-lifetime"}},
+    };
+    for (auto const& c : cases) {
+        process p(c.args);
+        auto const err = p.err();
+        BOOST_TEST(p.wait_exit() == 2, c.args.back());
+        for (auto const& name : c.named)
+            BOOST_TEST(err.find(name) != std::string::npos, c.args.back() << ": " << err);
+        BOOST_TEST(err.find("Secret-") == std::string::npos, err);
     }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
-// A child process for tests that run the project's binaries: its stdout is readable line by line; it is
-// killed at the end if still running.
+// A child process for tests that run the project's binaries: its stdout is readable line by line, its stderr
+// as a whole; it is killed at the end if still running.
 
 #include <boost/test/unit_test.hpp>
 
@@ -16,21 +16,24 @@
 
 namespace igtcloud::test {
 
-/// `binary` started with `args`; its stdout is readable line by line. Killed if still running at the end.
+/// `binary` started with `args`; its stdout is readable line by line, its stderr with err(). Killed if still
+/// running at the end.
 class process {
 public:
     process(process const&) = delete;
     process& operator=(process const&) = delete;
     process(char const* binary, std::vector<std::string> args)
     {
-        int fds[2];
+        int fds[2], errs[2];
         BOOST_TEST_REQUIRE(::pipe(fds) == 0);
+        BOOST_TEST_REQUIRE(::pipe(errs) == 0);
         pid_ = ::fork();
         BOOST_TEST_REQUIRE(pid_ >= 0);
         if (pid_ == 0) {
             ::dup2(fds[1], STDOUT_FILENO);
-            ::close(fds[0]);
-            ::close(fds[1]);
+            ::dup2(errs[1], STDERR_FILENO);
+            for (int fd : {fds[0], fds[1], errs[0], errs[1]})
+                ::close(fd);
             std::vector<char*> argv{const_cast<char*>(binary)};
             for (auto& a : args)
                 argv.push_back(a.data());
@@ -39,7 +42,9 @@ public:
             ::_exit(127);
         }
         ::close(fds[1]);
+        ::close(errs[1]);
         out_ = ::fdopen(fds[0], "r");
+        err_ = ::fdopen(errs[0], "r");
     }
     ~process()
     {
@@ -48,12 +53,22 @@ public:
             ::waitpid(pid_, nullptr, 0);
         }
         if (out_ != nullptr) ::fclose(out_);
+        if (err_ != nullptr) ::fclose(err_);
     }
     std::string line()
     {
         char buffer[256] = {};
         if (::fgets(buffer, sizeof buffer, out_) == nullptr) return {};
         return buffer;
+    }
+    /// Everything the process writes to stderr, up to its end (so this waits for the process to close it).
+    std::string err()
+    {
+        std::string text;
+        char buffer[256];
+        while (auto const n = ::fread(buffer, 1, sizeof buffer, err_))
+            text.append(buffer, n);
+        return text;
     }
     /// Sends `sig` and returns the exit status (-1 when it did not exit normally within ~5 s).
     int stop(int sig)
@@ -80,6 +95,7 @@ public:
 private:
     pid_t pid_{-1};
     FILE* out_{};
+    FILE* err_{};
     bool reaped_{};
 };
 

@@ -21,7 +21,6 @@ namespace proxy_test {
 namespace ent = igtcloud::entities;
 namespace data = boost::unit_test::data;
 using ent::proxy_options;
-using ent::detail::base64_encode;
 using ent::detail::base_url;
 using ent::detail::basic_authorization;
 using ent::detail::bypasses_proxy;
@@ -97,19 +96,7 @@ std::vector<bad_url> const bad_urls = {
 
 BOOST_AUTO_TEST_SUITE(proxy)
 
-// ---- base64 and the basic credential ----
-
-BOOST_AUTO_TEST_CASE(encodes_rfc4648_vectors_on_base64)
-{
-    BOOST_TEST(base64_encode("") == "");
-    BOOST_TEST(base64_encode("f") == "Zg==");
-    BOOST_TEST(base64_encode("fo") == "Zm8=");
-    BOOST_TEST(base64_encode("foo") == "Zm9v");
-    BOOST_TEST(base64_encode("foob") == "Zm9vYg==");
-    BOOST_TEST(base64_encode("fooba") == "Zm9vYmE=");
-    BOOST_TEST(base64_encode("foobar") == "Zm9vYmFy");
-    BOOST_TEST(base64_encode(std::string_view("\xFF\xFE\x00", 3)) == "//4A");
-}
+// ---- the basic credential (base64 itself: auth_base64_test.cpp) ----
 
 BOOST_AUTO_TEST_CASE(builds_basic_header_on_user_and_password)
 {

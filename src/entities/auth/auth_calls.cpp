@@ -60,6 +60,20 @@ std::string json_escaped(std::string_view s)
     return text.substr(1, text.size() - 2);
 }
 
+// `text` with every secret taken out, and its JSON-escaped form: the pipeline redacts the raw body, but an
+// error's message is decoded from it (a server quoting its JSON input shows the escaped form, decoded once).
+void redact(std::string& text, std::vector<std::string> const& secrets)
+{
+    constexpr std::string_view mark = "[redacted]";
+    for (auto const& secret : secrets) {
+        if (secret.empty()) continue;
+        for (auto const& form : {secret, json_escaped(secret)}) {
+            for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at + mark.size()))
+                text.replace(at, form.size(), mark);
+        }
+    }
+}
+
 asio::awaitable<api_result<std::string>> audience_call(std::shared_ptr<client_impl> client)
 {
     auto x = co_await exchange(client, spec_for("get_login_aud", http::verb::get, "/login/$aud"));
@@ -82,13 +96,8 @@ asio::awaitable<api_result<request_spec>> login_spec(std::shared_ptr<client_impl
         spec.secrets = {g.password, json_escaped(g.password)};
         co_return spec;
     }
-    // Not `cond ? value : co_await call`: GCC 12 miscompiles a co_await inside a conditional expression
-    // (the temporaries are destroyed twice: a crash in free()).
-    api_result<std::string> audience = std::string();
-    if (g.audience)
-        audience = *g.audience;
-    else
-        audience = co_await audience_call(client);
+    api_result<std::string> audience = g.audience.value_or(std::string());
+    if (!g.audience) audience = co_await audience_call(client); // (no co_await inside ?: for GCC 12)
     if (!audience) co_return audience.error();
     auto assertion = make_service_assertion(g.username, *audience, std::chrono::system_clock::now(), *g.key);
     if (!assertion) co_return assertion.error();
@@ -139,8 +148,13 @@ asio::awaitable<api_result<login_answer>> login_call(std::shared_ptr<client_impl
 {
     auto spec = co_await login_spec(client, grant);
     if (!spec) co_return spec.error();
+    auto const secrets = spec->secrets;
     auto x = co_await exchange(client, std::move(*spec));
-    co_return answer_of(x, true);
+    auto answer = answer_of(x, true);
+    if (answer) co_return answer;
+    auto e = answer.error();
+    redact(e.message, secrets);
+    co_return e;
 }
 
 asio::awaitable<api_result<login_answer>> refresh_call(std::shared_ptr<client_impl> client, std::string jwt,

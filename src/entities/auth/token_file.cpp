@@ -166,7 +166,13 @@ token_file_read read_token_file(std::filesystem::path const& path, std::optional
     if (content->size() > max_token_file_bytes)
         return not_logged_in(where + " is larger than " + std::to_string(max_token_file_bytes) +
                              " bytes; not used");
-    auto const line = first_line(*content);
+    return decode_token_file(*content, where, domain);
+}
+
+token_file_read decode_token_file(std::string_view content, std::string const& where,
+                                  std::optional<std::string_view> domain)
+{
+    auto const line = first_line(content);
     if (line.empty()) return not_logged_in(where + " holds no login (blank)");
     auto const value = decode_line(line);
     if (auto const* why = std::get_if<char const*>(&value)) return not_logged_in(where + *why);

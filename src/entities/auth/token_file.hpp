@@ -64,6 +64,10 @@ bool same_domain(std::string_view a, std::string_view b);
 token_file_read read_token_file(std::filesystem::path const& path,
                                 std::optional<std::string_view> domain = std::nullopt);
 
+/// The content of a token file as read_token_file takes it (first line, base64, JSON, members, domain),
+/// once the file itself passed its checks; `where` starts every reason ("token file PATH").
+token_file_read decode_token_file(std::string_view content, std::string const& where,
+                                  std::optional<std::string_view> domain = std::nullopt);
 /// The file's content for `data`: the base64 line, then NULs up to token_file_size (no padding when the line
 /// is longer; error::invalid_argument when it would exceed max_token_file_bytes).
 api_result<std::string> encode_token_file(token_file_data const& data);

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "entities/auth/base64.hpp"
 #include "entities/invalid_argument.hpp"
 
 namespace igtcloud::entities::detail {
@@ -242,33 +243,7 @@ std::string basic_authorization(std::string_view user, std::string_view password
     credentials += user;
     credentials += ':';
     credentials += password;
-    return "Basic " + base64_encode(credentials);
-}
-
-std::string base64_encode(std::string_view bytes)
-{
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    auto const byte = [&](std::size_t k) {
-        return static_cast<unsigned>(static_cast<unsigned char>(bytes[k]));
-    };
-    for (; i + 3 <= bytes.size(); i += 3) {
-        unsigned const v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
-        out += alphabet[v & 63];
-    }
-    if (auto const rest = bytes.size() - i; rest != 0) {
-        unsigned const v = (byte(i) << 16) | (rest == 2 ? byte(i + 1) << 8 : 0u);
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
+    return "Basic " + auth::base64_encode(credentials);
 }
 
 } // namespace igtcloud::entities::detail

@@ -89,10 +89,7 @@ bool bypasses_proxy(std::string_view host, std::span<std::string const> no_proxy
 /// nothing; empty entries in between are kept, and skipped by bypasses_proxy).
 void split_no_proxy(std::string_view list, std::vector<std::string>& out);
 
-/// "Basic " + base64(user ":" password) (RFC 7617).
+/// "Basic " + base64(user ":" password) (RFC 7617), with auth/base64.hpp's standard encoder.
 std::string basic_authorization(std::string_view user, std::string_view password);
-
-/// Standard base64 (RFC 4648 §4) with '=' padding.
-std::string base64_encode(std::string_view bytes);
 
 } // namespace igtcloud::entities::detail
