@@ -14,6 +14,7 @@
 
 #include "cli/output.hpp"
 #include "cli/password_prompt.hpp"
+#include "cli/service_address.hpp"
 #include "entities/auth/jwt.hpp"
 #include "entities/auth/token_file.hpp"
 #include "entities/date_time.hpp"
@@ -56,12 +57,10 @@ std::optional<entities::authenticator> make_authenticator(asio::io_context& ioc,
     }
 }
 
-/// "https://HOST" of the auth URL, for prompts and messages.
+/// "https://HOST" of the auth URL, for prompts and whoami.
 std::string domain_for(global_options const& g)
 {
-    auto const at = g.auth_url.find("://");
-    auto const end = g.auth_url.find('/', at == std::string::npos ? 0 : at + 3);
-    return g.auth_url.substr(0, end);
+    return origin_of_url(g.auth_url);
 }
 
 /// The PEM of --key-file; throws usage_error naming the path (never the content).

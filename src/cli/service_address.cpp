@@ -27,13 +27,6 @@ std::string origin_of(detail::base_url const& b)
     return (b.tls ? "https://" : "http://") + b.host_header;
 }
 
-/// The origin of a base URL, or "" when it does not parse.
-std::string origin_of_url(std::string_view url)
-{
-    auto parsed = detail::parse_base_url(url);
-    return parsed ? origin_of(*parsed) : std::string{};
-}
-
 /// The origin named by --domain or --env (both: a usage error); nullopt when neither is given.
 std::optional<std::string> command_line_origin(address_inputs const& in)
 {
@@ -57,6 +50,12 @@ std::optional<std::string> host_of_environment(std::string_view name)
     if (lower == "prod") return prod_host;
     if (lower == "test") return test_host;
     return std::nullopt;
+}
+
+std::string origin_of_url(std::string_view url)
+{
+    auto parsed = detail::parse_base_url(url);
+    return parsed ? origin_of(*parsed) : std::string{};
 }
 
 std::optional<std::string> origin_of_domain(std::string_view domain)

@@ -35,6 +35,9 @@ struct service_address {
 /// The host of an --env name (PROD, TEST; any case); nullopt for another name.
 std::optional<std::string> host_of_environment(std::string_view name);
 
+/// "scheme://HOST[:PORT]" of a URL (the port only when not the scheme's default); "" when it does not parse.
+std::string origin_of_url(std::string_view url);
+
 /// "https://HOST[:PORT]" of a domain given as HOST, HOST:PORT or http[s]://HOST[:PORT][/]; nullopt when it is
 /// none of those (another scheme, a path, userinfo, a query, spaces).
 std::optional<std::string> origin_of_domain(std::string_view domain);

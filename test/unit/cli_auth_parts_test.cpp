@@ -66,6 +66,9 @@ BOOST_AUTO_TEST_CASE(domain_keeps_scheme_and_port)
     for (auto const* bad : {"", "ftp://example.org", "https://example.org/api", "https://u:p@example.org",
                             "example.org?x", "exa mple.org", "https://:80"})
         BOOST_TEST(!cli::origin_of_domain(bad), bad);
+    BOOST_TEST(cli::origin_of_url("HTTPS://Example.org:443/api/auth") == "https://example.org");
+    BOOST_TEST(cli::origin_of_url("http://[::1]:8080/data") == "http://[::1]:8080");
+    BOOST_TEST(cli::origin_of_url("not a url").empty());
     auto const mock = cli::resolve_service({.domain = "http://127.0.0.1:8080"});
     BOOST_TEST(mock.url == "http://127.0.0.1:8080/api/data");
     BOOST_TEST(mock.auth_url == "http://127.0.0.1:8080/api/auth");
