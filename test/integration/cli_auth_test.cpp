@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "entities/auth/token_file.hpp"
@@ -331,6 +332,24 @@ BOOST_AUTO_TEST_CASE(logs_in_a_service_identity_with_a_key_file)
     check_error(missing, 2, 0, "missing key file");
     BOOST_TEST(missing.err.find((dir / "none.pem").string()) != std::string::npos);
     check_error(run_cli({"--domain", d, "login", "--key-file", key.string()}, env), 2, 0, "no --username");
+
+    // the recorded key file lets a later command log in again once the file's tokens have expired
+    mock_process brief({"--service-key", "svc-robot=" + public_key.string(), "--token-lifetime", "1"});
+    auto const brief_file = dir / "brief-tokens";
+    std::map<std::string, std::string> const brief_env{{"CLOUD_TOKEN_MMAP", brief_file.string()}};
+    auto const first = sweep.keep("brief login", run_cli({"--domain", brief.domain(), "login", "--username",
+                                                          "svc-robot", "--key-file", key.string()},
+                                                         brief_env));
+    BOOST_TEST_REQUIRE(first.code == 0, first.err);
+    auto const old_login = login_in(brief_file, brief.domain());
+    sweep.add_login(old_login);
+    std::this_thread::sleep_for(1500ms); // past its exp
+    auto const later = sweep.keep("expired me", run_cli({"--domain", brief.domain(), "me"}, brief_env));
+    BOOST_TEST(login_id_of(later) == "svc-robot");
+    auto const new_login = login_in(brief_file, brief.domain());
+    sweep.add_login(new_login);
+    BOOST_TEST(new_login.jwt != old_login.jwt); // written back
+    BOOST_TEST(new_login.key_file.value_or("") == old_login.key_file.value_or("-"));
 }
 
 BOOST_AUTO_TEST_CASE(first_token_source_found_wins)
