@@ -45,7 +45,7 @@ class auth_impl;
 
 /// A user's login with a password (`grantType` "password").
 struct password_grant {
-    std::string username{};
+    std::string username{}; ///< the user's login
     std::string password{}; ///< a secret: never logged
 };
 
@@ -70,7 +70,7 @@ using auth_grant = std::variant<std::monostate, password_grant, service_key_gran
 struct auth_options {
     /// The auth API's base URL, `https://HOST/api/auth` on the live service (http for the mock).
     std::string auth_url{};
-    auth_grant grant{};
+    auth_grant grant{}; ///< how to log in; none: tokens only from the environment or the token file
     /// [180 s] renew when less than min(refresh_margin, lifetime / 3) is left.
     std::chrono::seconds refresh_margin{180};
     tls_options tls{};     ///< for an https auth_url
@@ -105,7 +105,7 @@ struct login_info {
     std::string sub{};                                  ///< the login's subject
     std::string domain{};                               ///< "https://HOST" (the token file's form)
     std::chrono::system_clock::time_point expires_at{}; ///< when the JWT expires
-    token_origin origin{token_origin::login};
+    token_origin origin{token_origin::login}; ///< where the tokens came from
     bool renewable{}; ///< a refresh or a new login can renew the tokens before they expire
 };
 
@@ -121,6 +121,7 @@ struct auth_stats {
 /// Thread safety: every member may be called from any thread. The executor must outlive the calls.
 class IGTCLOUD_ENTITIES_DECL authenticator {
 public:
+    /// Validates `options` (std::invalid_argument, see auth_options); no I/O until the first call.
     authenticator(boost::asio::any_io_executor executor, auth_options options);
     /// Ends pending calls with operation_aborted; later provider() calls fail with error::shut_down.
     ~authenticator();

@@ -43,6 +43,8 @@ struct options {
     std::string prefix{"/data"};         ///< the service's path prefix
     std::chrono::milliseconds read_timeout{10'000}; ///< a client stalling mid-request is dropped after this
     std::size_t max_body_bytes{1u << 20};           ///< request bodies above this get 413
+
+    // The auth API (DESIGN.md §6).
     /// --user LOGIN:PASSWORD (repeatable): password logins at POST /api/auth/login, whose JWTs carry a
     /// refresh_token claim. The user is created in the store if missing.
     std::vector<std::pair<std::string, std::string>> users{};
