@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "cli/output.hpp"
+#include "cli/service_address.hpp"
 #include <CLI/CLI.hpp>
 
 #ifndef IGTCLOUD_VERSION
@@ -16,6 +17,13 @@ namespace {
 
 constexpr char const* footer = R"(ENVIRONMENT
   IGTCLOUD_URL, IGTCLOUD_JWT, IGTCLOUD_CSRF   defaults of --url, --jwt, --csrf (ignored with --mock)
+  CLOUD_DOMAIN, CLOUD_USERNAME                defaults of --domain, login --username
+  CLOUD_JWT_TOKEN, CLOUD_CSRF_TOKEN           tokens, checked with the auth API (after --jwt, IGTCLOUD_JWT)
+  CLOUD_TOKEN_MMAP                            the token file shared with the Python client's `igtcloud
+                                              login` (default: $TMPDIR/igtcloud_auth_mmap)
+TOKENS
+  first found wins: --jwt/--csrf, IGTCLOUD_JWT/IGTCLOUD_CSRF, CLOUD_JWT_TOKEN/CLOUD_CSRF_TOKEN, the token
+  file of `login` when its domain is the one in use (refreshed and written back when near expiry)
 OUTPUT
   stdout: the answer as one JSON document (API names; indented on a terminal); 204 operations print nothing.
   stderr: on failure, one JSON line {"status": N, "message": "..."} (status 0: no HTTP answer).
@@ -26,6 +34,13 @@ EXIT CODES
 /// The options given on the command line, before the environment fills the gaps.
 struct raw_options {
     CLI::Option* url{};
+    CLI::Option* auth_url{};
+    CLI::Option* domain{};
+    CLI::Option* env{};
+    CLI::Option* username{};
+    std::string auth_url_value{};
+    std::string domain_value{};
+    std::string env_value{};
     CLI::Option* jwt{};
     CLI::Option* csrf{};
     CLI::Option* fields{};
@@ -42,6 +57,12 @@ void declare_global(CLI::App& app, global_options& g, raw_options& raw)
 {
     raw.url =
         app.add_option("--url", g.url, "base URL, e.g. https://example.org/data (default: $IGTCLOUD_URL)");
+    raw.auth_url = app.add_option("--auth-url", raw.auth_url_value,
+                                  "the auth API's URL (default: from --domain/--env, else --url's host)");
+    raw.domain = app.add_option("--domain", raw.domain_value,
+                                "HOST or http[s]://HOST[:PORT]: --url https://HOST/api/data and --auth-url "
+                                "https://HOST/api/auth (default: $CLOUD_DOMAIN)");
+    raw.env = app.add_option("--env", raw.env_value, "PROD or TEST: the live service's --domain");
     raw.jwt = app.add_option("--jwt", g.jwt, "X-JWT token (default: $IGTCLOUD_JWT)");
     raw.csrf = app.add_option("--csrf", g.csrf, "X-CSRF-TOKEN token (default: $IGTCLOUD_CSRF)");
     raw.fields = app.add_option("--fields", raw.fields_value, "X-Fields mask, e.g. '{loginId,userUUID}'");
@@ -67,6 +88,20 @@ void declare_user(CLI::App& cmd, user_arguments& u)
     cmd.add_option("--name", u.name, "given name");
     cmd.add_option("--family-name", u.family_name, "family name");
     cmd.add_option("--mobile", u.mobile, "mobile phone number");
+}
+
+void declare_auth_commands(CLI::App& app, invocation& inv, raw_options& raw)
+{
+    auto* login = app.add_subcommand(
+        "login", "log in (password from the terminal, or --password-stdin; or --key-file) and keep the "
+                 "tokens in the token file; prints whoami's document");
+    raw.username = login->add_option("--username", inv.login.username,
+                                     "user name, or the service identity (default: $CLOUD_USERNAME)");
+    login->add_flag("--password-stdin", inv.login.password_stdin, "read the password from stdin (one line)");
+    login->add_option("--key-file", inv.login.key_file,
+                      "log in as a service identity with this PEM RSA private key");
+    app.add_subcommand("logout", "log out (POST /logout) and remove the token file");
+    app.add_subcommand("whoami", R"(show the login in use: {"sub", "domain", "expiresAt"})");
 }
 
 void declare_commands(CLI::App& app, invocation& inv)
@@ -109,7 +144,7 @@ void declare_commands(CLI::App& app, invocation& inv)
 std::vector<std::string> secrets_of(int argc, char** argv)
 {
     std::vector<std::string> found;
-    for (char const* name : {"IGTCLOUD_JWT", "IGTCLOUD_CSRF"})
+    for (char const* name : {"IGTCLOUD_JWT", "IGTCLOUD_CSRF", "CLOUD_JWT_TOKEN", "CLOUD_CSRF_TOKEN"})
         if (char const* v = std::getenv(name)) found.emplace_back(v);
     for (int i = 1; i < argc; ++i) {
         std::string_view const arg = argv[i];
@@ -128,6 +163,59 @@ void from_environment(std::string& value, CLI::Option const* given, char const* 
     if (char const* v = std::getenv(variable)) value = v;
 }
 
+std::optional<std::string> environment(char const* variable)
+{
+    char const* v = std::getenv(variable);
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::string(v);
+}
+
+std::optional<std::string> given(CLI::Option const* option, std::string const& value)
+{
+    return option->count() > 0 ? std::optional<std::string>(value) : std::nullopt;
+}
+
+/// The token sources of the command line and the environment (the token file is looked at later).
+token_sources sources_of(global_options const& g, raw_options const& raw)
+{
+    token_sources found;
+    found.cli_jwt = given(raw.jwt, g.jwt);
+    found.cli_csrf = given(raw.csrf, g.csrf);
+    found.igtcloud_jwt = environment("IGTCLOUD_JWT");
+    found.igtcloud_csrf = environment("IGTCLOUD_CSRF");
+    found.cloud_environment = environment("CLOUD_JWT_TOKEN") && environment("CLOUD_CSRF_TOKEN");
+    return found;
+}
+
+/// The service's URLs (see service_address.hpp).
+void resolve_urls(global_options& g, raw_options const& raw)
+{
+    auto const address = resolve_service(address_inputs{
+        .url = given(raw.url, g.url),
+        .auth_url = given(raw.auth_url, raw.auth_url_value),
+        .domain = given(raw.domain, raw.domain_value),
+        .env = given(raw.env, raw.env_value),
+        .env_url = environment("IGTCLOUD_URL"),
+        .env_domain = environment("CLOUD_DOMAIN"),
+    });
+    g.url = address.url;
+    g.auth_url = address.auth_url;
+}
+
+/// login's checks and defaults.
+void finish_login(invocation& inv, raw_options const& raw)
+{
+    auto& l = inv.login;
+    if (raw.username->count() == 0)
+        if (auto name = environment("CLOUD_USERNAME")) l.username = *name;
+    if (l.username.empty())
+        throw usage_error{l.key_file ? "login --key-file: give the service identity with --username (or set "
+                                       "CLOUD_USERNAME)"
+                                     : "login: give --username (or set CLOUD_USERNAME)"};
+    if (l.key_file && l.password_stdin)
+        throw usage_error{"--key-file and --password-stdin exclude each other"};
+}
+
 /// Fills the gaps from the environment and the optional values; throws usage_error.
 void finish(invocation& inv, raw_options const& raw)
 {
@@ -138,16 +226,26 @@ void finish(invocation& inv, raw_options const& raw)
     if (raw.retries->count() > 0) g.retries = raw.retries_value;
     g.tokens_given = raw.jwt->count() > 0 || raw.csrf->count() > 0;
     if (g.mock) {
-        if (raw.url->count() > 0) throw usage_error{"--mock and --url exclude each other"};
+        for (auto const* o : {raw.url, raw.auth_url, raw.domain, raw.env})
+            if (o->count() > 0) throw usage_error{"--mock and " + o->get_name() + " exclude each other"};
+        if (is_auth_command(inv.command))
+            throw usage_error{inv.command + ": the embedded mock (--mock) has no logins; give --domain"};
         return; // the environment describes a real service: --mock ignores it
     }
-    from_environment(g.url, raw.url, "IGTCLOUD_URL");
+    g.tokens = sources_of(g, raw);
     from_environment(g.jwt, raw.jwt, "IGTCLOUD_JWT");
     from_environment(g.csrf, raw.csrf, "IGTCLOUD_CSRF");
-    if (g.url.empty()) throw usage_error{"no base URL: give --url or set IGTCLOUD_URL (or use --mock)"};
+    resolve_urls(g, raw);
+    if (g.url.empty() && !is_auth_command(inv.command)) throw usage_error{no_service};
+    if (inv.command == "login") finish_login(inv, raw);
 }
 
 } // namespace
+
+bool is_auth_command(std::string const& command)
+{
+    return command == "login" || command == "logout" || command == "whoami";
+}
 
 std::optional<invocation> parse_command_line(int argc, char** argv, int& exit_code)
 {
@@ -162,6 +260,7 @@ std::optional<invocation> parse_command_line(int argc, char** argv, int& exit_co
     raw_options raw;
     declare_global(app, inv.global, raw);
     declare_commands(app, inv);
+    declare_auth_commands(app, inv, raw);
     try {
         app.parse(argc, argv);
         inv.command = app.get_subcommands().front()->get_name();

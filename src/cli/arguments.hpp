@@ -6,14 +6,19 @@
 #include <optional>
 #include <string>
 
+#include "cli/token_choice.hpp"
+
 namespace igtcloud::cli {
 
 /// The options every command takes (DESIGN.md §5), as given; absent ones keep the library's defaults.
 struct global_options {
-    std::string url{};                        ///< --url, else $IGTCLOUD_URL (not with --mock)
-    std::string jwt{};                        ///< --jwt, else $IGTCLOUD_JWT
-    std::string csrf{};                       ///< --csrf, else $IGTCLOUD_CSRF
-    bool tokens_given{};                      ///< --jwt or --csrf on the command line (not from the env)
+    std::string url{}; ///< the Users API: --url, --domain/--env, $IGTCLOUD_URL, $CLOUD_DOMAIN (not --mock)
+    std::string auth_url{}; ///< the auth API: --auth-url, --domain/--env, else url's origin + /api/auth
+    std::string jwt{};      ///< --jwt, else $IGTCLOUD_JWT
+    std::string csrf{};     ///< --csrf, else $IGTCLOUD_CSRF
+    bool tokens_given{};    ///< --jwt or --csrf on the command line (not from the env)
+    /// The token sources found on the command line and in the environment (token_file: filled by run()).
+    token_sources tokens{};
     std::optional<std::string> fields{};      ///< --fields: the X-Fields mask
     std::optional<double> timeout_seconds{};  ///< --timeout: each operation, retries included
     std::optional<std::size_t> connections{}; ///< --connections: pool size
@@ -38,6 +43,13 @@ struct provision_arguments {
     std::optional<std::string> report{}; ///< --report FILE
 };
 
+/// login's options.
+struct login_arguments {
+    std::string username{};                ///< --username, else $CLOUD_USERNAME
+    bool password_stdin{};                 ///< --password-stdin: one line of stdin
+    std::optional<std::string> key_file{}; ///< --key-file: a service identity's PEM RSA private key
+};
+
 /// One parsed command line.
 struct invocation {
     global_options global{};
@@ -46,7 +58,11 @@ struct invocation {
     std::optional<std::string> region{}; ///< storage --region
     user_arguments user{};
     provision_arguments provision{};
+    login_arguments login{};
 };
+
+/// Whether `command` talks to the auth API only (login, logout, whoami).
+bool is_auth_command(std::string const& command);
 
 /// Parses argv. nullopt when the process should end now with `exit_code`: 0 after --help/--version (printed
 /// on stdout), 2 after a usage error (reported as the JSON error line on stderr). Also registers the tokens

@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "cli/auth_commands.hpp"
 #include "cli/output.hpp"
 #include "cli/provision.hpp"
 
@@ -70,7 +71,8 @@ entities::user_create user_of(user_arguments const& u)
                                  .login_id = u.login_id};
 }
 
-int run_command(invocation const& inv, asio::io_context& ioc, entities::session& s)
+int run_command(invocation const& inv, asio::io_context& ioc, entities::session& s,
+                entities::authenticator const* auth)
 {
     using namespace entities;
     auto users = s.users();
@@ -106,8 +108,46 @@ int run_command(invocation const& inv, asio::io_context& ioc, entities::session&
         return run_operation<void>(ioc, s, [&](auto h) {
             users.async_post_reset_mfa(user_activation_create{arg}, req, std::move(h));
         });
-    if (c == "provision") return run_provision(inv, ioc, s);
+    if (c == "provision") return run_provision(inv, ioc, s, auth);
     return fail_usage("unknown command: " + c);
+}
+
+/// The tokens of an API command (token_choice.hpp): fixed ones into `o`, else an authenticator in `auth`
+/// whose provider() `o` takes. An exit code when there are none (not logged in) or the authenticator is
+/// refused; nullopt to go on.
+std::optional<int> attach_credentials(global_options const& g, asio::io_context& ioc,
+                                      entities::session_options& o,
+                                      std::optional<entities::authenticator>& auth)
+{
+    if (g.mock || g.auth_url.empty()) return std::nullopt; // --mock: its token; no auth URL: a bad --url
+    auto found = g.tokens;
+    auto const file = inspect_token_file(g.auth_url);
+    found.token_file = file.usable;
+    auto const choice = choose_tokens(found);
+    switch (choice.source) {
+    case token_source::command_line:
+    case token_source::igtcloud_environment:
+        o.jwt = choice.jwt;
+        o.csrf_token = choice.csrf;
+        return std::nullopt;
+    case token_source::none:
+        print_error(0, "not logged in: " + file.note +
+                           " (log in with `igtcloud-users login`, or give --jwt/--csrf)");
+        return exit_api_error;
+    case token_source::token_file:
+        if (!file.note.empty()) warn(file.note);
+        break;
+    case token_source::cloud_environment: break;
+    }
+    try {
+        auth.emplace(ioc.get_executor(), auth_options_for(g));
+    } catch (std::invalid_argument const& e) {
+        return fail_usage(e.what());
+    }
+    o.jwt.clear();
+    o.csrf_token.clear();
+    o.credentials = auth->provider();
+    return std::nullopt;
 }
 
 } // namespace
@@ -151,10 +191,13 @@ int run(invocation inv)
         if (!inv.global.tokens_given) inv.global.jwt = mock_server->default_token();
     }
     if (inv.global.insecure) warn("--insecure: TLS certificates and host names are not verified");
+    asio::io_context ioc{1};
+    if (is_auth_command(inv.command)) return run_auth_command(inv, ioc);
     auto options = session_options_for(inv.global);
     if (inv.command == "provision" && !inv.global.connections)
         options.max_connections = inv.provision.concurrency; // one connection per request in flight
-    asio::io_context ioc{1};
+    std::optional<entities::authenticator> auth;             // outlives the session, which holds its provider
+    if (auto code = attach_credentials(inv.global, ioc, options, auth)) return *code;
     std::optional<entities::session> s;
     try {
         s.emplace(ioc.get_executor(), std::move(options));
@@ -163,7 +206,7 @@ int run(invocation inv)
     } catch (boost::system::system_error const& e) { // TLS files that do not load
         return fail_usage(e.what());
     }
-    return run_command(inv, ioc, *s);
+    return run_command(inv, ioc, *s, auth ? &*auth : nullptr);
 }
 
 } // namespace igtcloud::cli

@@ -88,6 +88,11 @@ void set_secrets(std::vector<std::string> values)
     secrets() = std::move(values);
 }
 
+void add_secret(std::string value)
+{
+    if (!value.empty()) secrets().push_back(std::move(value));
+}
+
 std::string scrub(std::string text)
 {
     for (auto const& secret : secrets())

@@ -30,6 +30,8 @@ struct usage_error {
 /// Values removed from every message written to stderr (tokens: defence in depth, the library already
 /// keeps them out of its errors). Set once at start-up.
 void set_secrets(std::vector<std::string> secrets);
+/// Adds one value to those (a password once read).
+void add_secret(std::string secret);
 /// `text` with every secret replaced by "***".
 std::string scrub(std::string text);
 

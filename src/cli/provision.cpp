@@ -68,7 +68,13 @@ std::string failure_text(entities::provision_result const& r)
     return text + ": " + message;
 }
 
-std::string summary_text(entities::provision_summary const& s)
+std::string counted(std::uint64_t n, char const* one, char const* many)
+{
+    return std::to_string(n) + ' ' + (n == 1 ? one : many);
+}
+
+std::string summary_text(entities::provision_summary const& s,
+                         std::optional<entities::auth_stats> const& auth)
 {
     char buffer[256];
     std::snprintf(
@@ -77,7 +83,13 @@ std::string summary_text(entities::provision_summary const& s)
         "attempted",
         s.cancelled ? " interrupted" : "", s.total(), s.elapsed.count(), s.items_per_second, s.created,
         s.existing, s.failed, s.not_attempted);
-    return buffer;
+    std::string text = buffer;
+    if (auth) {
+        text += "; auth: " + counted(auth->logins, "login", "logins") + ", " +
+                counted(auth->refreshes, "refresh", "refreshes");
+        if (auth->failures > 0) text += ", " + counted(auth->failures, "failed call", "failed calls");
+    }
+    return text;
 }
 
 double rounded(double v, double unit)
@@ -150,7 +162,8 @@ json::object report_line(entities::provision_result const& r)
     return line;
 }
 
-json::object summary_document(entities::provision_summary const& s)
+json::object summary_document(entities::provision_summary const& s,
+                              std::optional<entities::auth_stats> const& auth)
 {
     json::object doc;
     doc["created"] = s.created;
@@ -159,6 +172,11 @@ json::object summary_document(entities::provision_summary const& s)
     doc["notAttempted"] = s.not_attempted;
     doc["elapsedSeconds"] = rounded(s.elapsed.count(), 0.001);
     doc["itemsPerSecond"] = rounded(s.items_per_second, 0.1);
+    if (auth)
+        doc["auth"] = json::object{{"logins", auth->logins},
+                                   {"refreshes", auth->refreshes},
+                                   {"introspections", auth->introspections},
+                                   {"failures", auth->failures}};
     return doc;
 }
 
@@ -190,7 +208,8 @@ entities::provision_options run_options(invocation const& inv, provision_input c
 
 } // namespace
 
-int run_provision(invocation const& inv, asio::io_context& ioc, entities::session& s)
+int run_provision(invocation const& inv, asio::io_context& ioc, entities::session& s,
+                  entities::authenticator const* auth)
 {
     std::optional<provision_input> input;
     std::unique_ptr<report_writer> report;
@@ -222,8 +241,10 @@ int run_provision(invocation const& inv, asio::io_context& ioc, entities::sessio
         print_error(0, "the provisioning did not complete");
         return exit_transport;
     }
-    print_json(summary_document(*summary));
-    std::fprintf(stderr, "%s\n", summary_text(*summary).c_str());
+    std::optional<entities::auth_stats> counts;
+    if (auth) counts = auth->stats();
+    print_json(summary_document(*summary, counts));
+    std::fprintf(stderr, "%s\n", summary_text(*summary, counts).c_str());
     if (report && report->failed()) {
         print_error(0, "writing the report " + *inv.provision.report + " failed: it is incomplete");
         return exit_api_error;

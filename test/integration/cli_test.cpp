@@ -28,13 +28,17 @@ BOOST_AUTO_TEST_CASE(prints_help_on_help)
          {"provision", "resend-activation", "--url", "--mock", "IGTCLOUD_JWT", "EXIT CODES"})
         BOOST_TEST(top.out.find(word) != std::string::npos, word);
     for (std::string cmd : {"me", "list", "get", "storage", "profile", "create", "update", "delete",
-                            "resend-activation", "reset-mfa", "provision"}) {
+                            "resend-activation", "reset-mfa", "provision", "login", "logout", "whoami"}) {
         auto r = run_cli({cmd, "--help"});
         BOOST_TEST(r.code == 0, cmd);
         BOOST_TEST(r.out.find(cmd) != std::string::npos, cmd);
     }
     BOOST_TEST(run_cli({"provision", "--help"}).out.find("--concurrency") != std::string::npos);
     BOOST_TEST(run_cli({"create", "--help"}).out.find("--family-name") != std::string::npos);
+    for (auto const* flag : {"--username", "--password-stdin", "--key-file"})
+        BOOST_TEST(run_cli({"login", "--help"}).out.find(flag) != std::string::npos, flag);
+    for (auto const* word : {"--domain", "--env", "--auth-url", "CLOUD_TOKEN_MMAP", "CLOUD_JWT_TOKEN"})
+        BOOST_TEST(top.out.find(word) != std::string::npos, word);
     auto version = run_cli({"--version"});
     BOOST_TEST(version.code == 0);
     BOOST_TEST(version.out.find("igtcloud-users") != std::string::npos);

@@ -59,22 +59,34 @@ struct cli_result {
     std::string err{};
 };
 
+/// The environment of a CLI child process: the test's without IGTCLOUD_*, CLOUD_* (the login's variables)
+/// and proxy variables, plus `env`. CLOUD_TOKEN_MMAP is `no_token_file` unless `env` sets it, so that no
+/// test reads the machine's token file.
+inline std::vector<std::string> cli_environment(std::map<std::string, std::string> env,
+                                                fs::path const& no_token_file)
+{
+    std::vector<std::string> envs;
+    for (char** e = environ; *e != nullptr; ++e) {
+        std::string_view const kv = *e;
+        auto const name = kv.substr(0, kv.find('='));
+        if (!name.starts_with("IGTCLOUD_") && !name.starts_with("CLOUD_") && !name.ends_with("_PROXY") &&
+            !name.ends_with("_proxy"))
+            envs.emplace_back(kv);
+    }
+    env.try_emplace("CLOUD_TOKEN_MMAP", no_token_file.string());
+    for (auto const& [k, v] : env)
+        envs.push_back(k + "=" + v);
+    return envs;
+}
+
 /// igtcloud-users with `args`; stdout/stderr go to files, stdin comes from `stdin_path`. The environment is
-/// the test's without IGTCLOUD_* and proxy variables, plus `env`.
+/// cli_environment(env).
 class cli_process {
 public:
     explicit cli_process(std::vector<std::string> args, std::map<std::string, std::string> env = {},
                          std::string stdin_path = "/dev/null")
     {
-        std::vector<std::string> envs;
-        for (char** e = environ; *e != nullptr; ++e) {
-            std::string_view const kv = *e;
-            auto const name = kv.substr(0, kv.find('='));
-            if (!name.starts_with("IGTCLOUD_") && !name.ends_with("_PROXY") && !name.ends_with("_proxy"))
-                envs.emplace_back(kv);
-        }
-        for (auto const& [k, v] : env)
-            envs.push_back(k + "=" + v);
+        auto envs = cli_environment(std::move(env), dir_ / "no-token-file");
         std::vector<char*> argv{const_cast<char*>(IGTCLOUD_USERS_BINARY)}, envp;
         for (auto& a : args)
             argv.push_back(a.data());
