@@ -26,7 +26,7 @@ if [ "${IGTCLOUD_SKIP_TSAN:-0}" != 1 ]; then
   cmake --build --preset tsan --target igtcloud_concurrency_tests
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
     build/tsan/test/igtcloud_concurrency_tests --report_level=short \
-    --run_test=session_pool,session_pool_load,session_lifecycle,session_resilience,session_proxy,session_fail_count,provision
+    --run_test=session_pool,session_pool_load,session_lifecycle,session_resilience,session_proxy,session_fail_count,session_renew_at,auth,provision
 fi
 if [ "${IGTCLOUD_SKIP_FUZZ:-0}" != 1 ]; then
   echo "== preset fuzz (every target, 20 s each)"

@@ -180,20 +180,11 @@ tty_run run_on_tty(std::vector<std::string> args, std::map<std::string, std::str
 {
     temp_dir dir;
     auto envs = cli_environment(std::move(env), dir / "no-token-file");
-    std::vector<char*> argv{const_cast<char*>(IGTCLOUD_USERS_BINARY)}, envp;
-    for (auto& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (auto& e : envs)
-        envp.push_back(e.data());
-    envp.push_back(nullptr);
+    exec_vectors program(args, envs);
     int master = -1;
     pid_t const pid = ::forkpty(&master, nullptr, nullptr, nullptr);
     BOOST_TEST_REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::execve(argv[0], argv.data(), envp.data());
-        ::_exit(127);
-    }
+    if (pid == 0) program.exec();
     tty_run run;
     read_transcript(master, run, prompt, answer);
     int status = 0;

@@ -79,6 +79,27 @@ inline std::vector<std::string> cli_environment(std::map<std::string, std::strin
     return envs;
 }
 
+/// The argv and envp of an execve of igtcloud-users: views into `args` and `envs`, which must outlive them.
+struct exec_vectors {
+    std::vector<char*> argv{const_cast<char*>(IGTCLOUD_USERS_BINARY)};
+    std::vector<char*> envp{};
+    exec_vectors(std::vector<std::string>& args, std::vector<std::string>& envs)
+    {
+        for (auto& a : args)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        for (auto& e : envs)
+            envp.push_back(e.data());
+        envp.push_back(nullptr);
+    }
+    /// In the child: becomes igtcloud-users, or exits 127.
+    [[noreturn]] void exec()
+    {
+        ::execve(argv[0], argv.data(), envp.data());
+        ::_exit(127);
+    }
+};
+
 /// igtcloud-users with `args`; stdout/stderr go to files, stdin comes from `stdin_path`. The environment is
 /// cli_environment(env).
 class cli_process {
@@ -87,13 +108,7 @@ public:
                          std::string stdin_path = "/dev/null")
     {
         auto envs = cli_environment(std::move(env), dir_ / "no-token-file");
-        std::vector<char*> argv{const_cast<char*>(IGTCLOUD_USERS_BINARY)}, envp;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        for (auto& e : envs)
-            envp.push_back(e.data());
-        envp.push_back(nullptr);
+        exec_vectors program(args, envs);
         auto const out = (dir_ / "stdout").string(), err = (dir_ / "stderr").string();
         pid_ = ::fork();
         BOOST_TEST_REQUIRE(pid_ >= 0);
@@ -101,8 +116,7 @@ public:
             ::dup2(::open(stdin_path.c_str(), O_RDONLY), STDIN_FILENO);
             ::dup2(::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), STDOUT_FILENO);
             ::dup2(::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), STDERR_FILENO);
-            ::execve(argv[0], argv.data(), envp.data());
-            ::_exit(127);
+            program.exec();
         }
     }
     ~cli_process()
