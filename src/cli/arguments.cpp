@@ -6,6 +6,7 @@
 
 #include "cli/output.hpp"
 #include "cli/service_address.hpp"
+#include "entities/date_time.hpp"
 #include <CLI/CLI.hpp>
 
 #ifndef IGTCLOUD_VERSION
@@ -87,7 +88,25 @@ void declare_user(CLI::App& cmd, user_arguments& u)
     cmd.add_option("--email", u.email, "e-mail address")->required();
     cmd.add_option("--name", u.name, "given name");
     cmd.add_option("--family-name", u.family_name, "family name");
-    cmd.add_option("--mobile", u.mobile, "mobile phone number");
+    cmd.add_option("--mobile", u.mobile, "mobile phone number (seed spec)");
+    cmd.add_option("--given-name", u.given_name, "given name (2023 spec: givenName, required there)");
+    cmd.add_option("--ist-level", u.ist_level, "training level (2023 spec: istLevel)");
+    cmd.add_option("--preferred-language", u.preferred_language,
+                   "preferred language, e.g. en (2023 spec: preferredLanguage)");
+    cmd.add_option("--training-start", u.training_start_text,
+                   "RFC 3339 date-time, e.g. 2024-01-31T09:00:00Z (2023 spec: trainingStartDate)");
+    cmd.add_option("--training-end", u.training_end_text, "RFC 3339 date-time (2023 spec: trainingEndDate)");
+}
+
+/// An RFC 3339 date-time option's value; throws usage_error naming the option.
+std::optional<entities::date_time> date_time_of(std::optional<std::string> const& text, char const* option)
+{
+    if (!text) return std::nullopt;
+    auto parsed = entities::detail::parse_date_time(*text);
+    if (!parsed)
+        throw usage_error{std::string(option) +
+                          ": not an RFC 3339 date-time (e.g. 2024-01-31T09:00:00Z): " + *text};
+    return parsed;
 }
 
 void declare_auth_commands(CLI::App& app, invocation& inv, raw_options& raw)
@@ -123,6 +142,13 @@ void declare_commands(CLI::App& app, invocation& inv)
     app.add_subcommand("delete", "delete a user (prints nothing)")
         ->add_option("UUID", inv.argument, "the user's userUUID")
         ->required();
+    app.add_subcommand("files", "list the caller's stored files (2023 spec; a JSON array)");
+    app.add_subcommand("delete-files",
+                       "delete the caller's files with these keys (2023 spec; prints nothing)")
+        ->add_option("KEY", inv.keys, "a file's key (as `files` shows it); one or more")
+        ->required();
+    app.add_subcommand("delete-training-settings",
+                       "reset the caller's training settings (2023 spec; prints nothing)");
     app.add_subcommand("resend-activation", "send the activation mail again: prints the outcome")
         ->add_option("LOGIN_ID", inv.argument, "the user's loginId")
         ->required();
@@ -225,6 +251,8 @@ void finish(invocation& inv, raw_options const& raw)
     if (raw.connections->count() > 0) g.connections = raw.connections_value;
     if (raw.retries->count() > 0) g.retries = raw.retries_value;
     g.tokens_given = raw.jwt->count() > 0 || raw.csrf->count() > 0;
+    inv.user.training_start = date_time_of(inv.user.training_start_text, "--training-start");
+    inv.user.training_end = date_time_of(inv.user.training_end_text, "--training-end");
     if (g.mock) {
         for (auto const* o : {raw.url, raw.auth_url, raw.domain, raw.env})
             if (o->count() > 0) throw usage_error{"--mock and " + o->get_name() + " exclude each other"};

@@ -2,9 +2,12 @@
 
 // igtcloud-users: the command line, parsed (CLI11) into plain values, with the environment's defaults.
 
+#include <igtcloud/entities/models/common.hpp>
+
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/token_choice.hpp"
 
@@ -28,13 +31,20 @@ struct global_options {
     bool mock{};                              ///< --mock
 };
 
-/// The user of create/update.
+/// The user of create/update: the seed spec's members and the 2023 spec's (DESIGN.md §7).
 struct user_arguments {
     std::string login_id{};
     std::string email{};
     std::optional<std::string> name{};
     std::optional<std::string> family_name{};
     std::optional<std::string> mobile{};
+    std::optional<std::string> given_name{};             ///< --given-name
+    std::optional<std::string> ist_level{};              ///< --ist-level
+    std::optional<std::string> preferred_language{};     ///< --preferred-language
+    std::optional<std::string> training_start_text{};    ///< --training-start, as given
+    std::optional<std::string> training_end_text{};      ///< --training-end, as given
+    std::optional<entities::date_time> training_start{}; ///< --training-start, parsed (RFC 3339)
+    std::optional<entities::date_time> training_end{};   ///< --training-end, parsed (RFC 3339)
 };
 
 struct provision_arguments {
@@ -56,6 +66,7 @@ struct invocation {
     std::string command{};  ///< "me", "list", "get", ... "provision"
     std::string argument{}; ///< UUID (get, update, delete) or LOGIN_ID (resend-activation, reset-mfa)
     std::optional<std::string> region{}; ///< storage --region
+    std::vector<std::string> keys{};     ///< delete-files KEY...
     user_arguments user{};
     provision_arguments provision{};
     login_arguments login{};

@@ -68,7 +68,30 @@ entities::user_create user_of(user_arguments const& u)
                                  .family_name = u.family_name,
                                  .email = u.email,
                                  .mobile = u.mobile,
-                                 .login_id = u.login_id};
+                                 .login_id = u.login_id,
+                                 .given_name = u.given_name,
+                                 .ist_level = u.ist_level,
+                                 .preferred_language = u.preferred_language,
+                                 .training_start_date = u.training_start,
+                                 .training_end_date = u.training_end};
+}
+
+/// The commands of the 2023 spec's operations (DESIGN.md §7); nullopt for another command.
+std::optional<int> run_2023_command(invocation const& inv, asio::io_context& ioc, entities::session& s)
+{
+    auto users = s.users();
+    auto const req = request_options_for(inv.global);
+    auto const& c = inv.command;
+    if (c == "files")
+        return run_operation<std::vector<entities::user_file>>(
+            ioc, s, [&](auto h) { users.async_get_user_files(req, std::move(h)); });
+    if (c == "delete-files")
+        return run_operation<void>(
+            ioc, s, [&](auto h) { users.async_delete_user_files(inv.keys, req, std::move(h)); });
+    if (c == "delete-training-settings")
+        return run_operation<void>(ioc, s,
+                                   [&](auto h) { users.async_delete_training_settings(req, std::move(h)); });
+    return std::nullopt;
 }
 
 int run_command(invocation const& inv, asio::io_context& ioc, entities::session& s,
@@ -108,6 +131,7 @@ int run_command(invocation const& inv, asio::io_context& ioc, entities::session&
         return run_operation<void>(ioc, s, [&](auto h) {
             users.async_post_reset_mfa(user_activation_create{arg}, req, std::move(h));
         });
+    if (auto code = run_2023_command(inv, ioc, s)) return *code;
     if (c == "provision") return run_provision(inv, ioc, s, auth);
     return fail_usage("unknown command: " + c);
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-// The only place that knows HTTP facts about the ten operations: one row per operation.
+// The only place that knows HTTP facts about the Users operations: one row per operation.
 // The pipeline reads the columns; it never branches on which operation is running.
 
 #include <igtcloud/entities/detail/operation.hpp>
@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace igtcloud::entities::detail {
 
@@ -53,6 +54,9 @@ struct endpoint {
     bool masked{};                    ///< sends `request_options::fields` as X-Fields
     std::string Params::*user_uuid{}; ///< the `{user_uuid}` segment, if the path has one
     std::optional<std::string> Params::*region{}; ///< the `region` query parameter, if the operation has one
+    /// The `keys` query parameter, if the operation has one: repeated once per key (collectionFormat multi),
+    /// at least one key, none empty (else error::invalid_argument, nothing sent).
+    std::vector<std::string> Params::*keys{};
 };
 
 template <class Params>
@@ -148,6 +152,35 @@ inline constexpr endpoint<post_user_profile_params> endpoint_for<post_user_profi
     .path = "/users/$profile",
     .success = {204},
     .safe_to_repeat = false,
+    .masked = false};
+
+// The 2023 spec's operations (DESIGN.md §7); `name` is the 2023 operationId.
+template <>
+inline constexpr endpoint<get_user_files_params> endpoint_for<get_user_files_params>{
+    .name = "get_user_storage_files",
+    .method = http::verb::get,
+    .path = "/users/files",
+    .success = {200},
+    .safe_to_repeat = true,
+    .masked = true};
+
+template <>
+inline constexpr endpoint<delete_user_files_params> endpoint_for<delete_user_files_params>{
+    .name = "delete_user_storage_files",
+    .method = http::verb::delete_,
+    .path = "/users/files",
+    .success = {204},
+    .safe_to_repeat = true,
+    .masked = false,
+    .keys = &delete_user_files_params::keys};
+
+template <>
+inline constexpr endpoint<delete_training_settings_params> endpoint_for<delete_training_settings_params>{
+    .name = "delete_user_storage_training_settings",
+    .method = http::verb::delete_,
+    .path = "/users/training-settings",
+    .success = {204},
+    .safe_to_repeat = true,
     .masked = false};
 
 } // namespace igtcloud::entities::detail

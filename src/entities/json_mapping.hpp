@@ -37,9 +37,16 @@ inline constexpr auto fields_of<api_message> = std::tuple{field{"message", &api_
 
 template <>
 inline constexpr auto fields_of<user_create> =
-    std::tuple{field{"name", &user_create::name}, field{"familyName", &user_create::family_name},
-               field{"email", &user_create::email}, field{"mobile", &user_create::mobile},
-               field{"loginId", &user_create::login_id}};
+    std::tuple{field{"name", &user_create::name},
+               field{"familyName", &user_create::family_name},
+               field{"email", &user_create::email},
+               field{"mobile", &user_create::mobile},
+               field{"loginId", &user_create::login_id},
+               field{"givenName", &user_create::given_name},
+               field{"istLevel", &user_create::ist_level},
+               field{"preferredLanguage", &user_create::preferred_language},
+               field{"trainingStartDate", &user_create::training_start_date},
+               field{"trainingEndDate", &user_create::training_end_date}};
 
 template <>
 inline constexpr auto fields_of<user_activation_create> =
@@ -118,6 +125,18 @@ inline constexpr auto fields_of<user_info> =
     std::tuple{field{"loginId", &user_info::login_id}, field{"userUUID", &user_info::user_uuid},
                field{"profile", &user_info::profile}, field{"settings", &user_info::settings},
                field{"accountStatus", &user_info::account_status}};
+
+template <>
+inline constexpr auto fields_of<user_file> =
+    std::tuple{field{"key", &user_file::key},
+               field{"fileName", &user_file::file_name},
+               field{"isCompleted", &user_file::is_completed},
+               field{"isNew", &user_file::is_new},
+               field{"uploadId", &user_file::upload_id},
+               field{"progressPercentage", &user_file::progress_percentage},
+               field{"type", &user_file::type},
+               field{"fileSize", &user_file::file_size},
+               field{"progressInBytes", &user_file::progress_in_bytes}};
 
 template <class T>
 concept has_fields = !std::is_same_v<std::remove_cv_t<decltype(fields_of<T>)>, std::nullptr_t>;

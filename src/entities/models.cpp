@@ -59,5 +59,7 @@ template struct codec<user_settings>;
 template struct codec<account_status>;
 template struct codec<user_info>;
 template struct codec<std::vector<user_info>>;
+template struct codec<user_file>;
+template struct codec<std::vector<user_file>>;
 
 } // namespace igtcloud::entities::detail

@@ -1,4 +1,4 @@
-// The ten operations, compiled once: one instantiation line each.
+// The Users operations, compiled once: one instantiation line each.
 #include "entities/pipeline.hpp"
 
 namespace igtcloud::entities::detail {
@@ -16,5 +16,10 @@ template void start(std::shared_ptr<client_impl>, post_resend_activation_params,
 template void start(std::shared_ptr<client_impl>, post_reset_mfa_params, handler_t<post_reset_mfa_params>);
 template void start(std::shared_ptr<client_impl>, post_user_profile_params,
                     handler_t<post_user_profile_params>);
+template void start(std::shared_ptr<client_impl>, get_user_files_params, handler_t<get_user_files_params>);
+template void start(std::shared_ptr<client_impl>, delete_user_files_params,
+                    handler_t<delete_user_files_params>);
+template void start(std::shared_ptr<client_impl>, delete_training_settings_params,
+                    handler_t<delete_training_settings_params>);
 
 } // namespace igtcloud::entities::detail

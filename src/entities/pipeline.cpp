@@ -69,8 +69,10 @@ api_result<void> write_target(client_impl const& impl, request_spec const& spec,
 {
     path_param const path[] = {{"user_uuid", spec.user_uuid.value_or("")}};
     query_param const query[] = {{"region", spec.region}};
+    repeated_query_param const keys[] = {{"keys", spec.keys.value_or(std::span<std::string const>{})}};
     auto built = build_target(target, impl.url.prefix, spec.path,
-                              spec.user_uuid ? path : std::span<path_param const>{}, query);
+                              spec.user_uuid ? path : std::span<path_param const>{}, query,
+                              spec.keys ? keys : std::span<repeated_query_param const>{});
     if (!built) return built;
     if (impl.proxy && !impl.proxy->tunnel) target.insert(0, impl.proxy->absolute_prefix);
     return {};

@@ -1,6 +1,6 @@
 #pragma once
 
-// The one request pipeline shared by the ten operations.
+// The one request pipeline shared by the Users operations.
 //
 //   start<Params>  reads the operation's endpoint row into a request_spec          (template, tiny)
 //   prepare        validates and serializes the HTTP request once: head and body (non-template)
@@ -24,6 +24,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <exception>
+#include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -45,6 +46,7 @@ struct request_spec {
     bool masked{};
     std::optional<std::string_view> user_uuid{};
     std::optional<std::string_view> region{};
+    std::optional<std::span<std::string const>> keys{}; ///< the `keys` query parameter (endpoint::keys)
     request_options const* options{};
     std::optional<std::string> body{}; ///< JSON text
     // The auth calls only (Users operations leave these empty and pay nothing):
@@ -163,6 +165,7 @@ void start(std::shared_ptr<client_impl> impl, Params params, handler_t<Params> h
     if constexpr (ep.region != nullptr) {
         if (auto const& region = params.*ep.region) spec.region = *region;
     }
+    if constexpr (ep.keys != nullptr) spec.keys = std::span<std::string const>(params.*ep.keys);
     spec.options = &params.options;
     if constexpr (requires { params.body; }) spec.body = encode(params.body);
     auto op = prepare(*impl, std::move(spec));

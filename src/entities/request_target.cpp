@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <string>
 #include <utility>
 
 #include "entities/invalid_argument.hpp"
@@ -57,14 +58,32 @@ api_result<void> check_path_value(path_param const& p)
 
 // Upper bound of the target's size: every value byte may become three.
 std::size_t target_capacity(std::string_view prefix, std::string_view path_template,
-                            std::span<path_param const> path, std::span<query_param const> query) noexcept
+                            std::span<path_param const> path, std::span<query_param const> query,
+                            std::span<repeated_query_param const> repeated) noexcept
 {
     std::size_t n = prefix.size() + path_template.size();
     for (auto const& p : path)
         n += 3 * p.value.size();
     for (auto const& q : query)
         if (q.value) n += 2 + 3 * (q.name.size() + q.value->size());
+    for (auto const& r : repeated)
+        for (auto const& v : r.values)
+            n += 2 + 3 * (r.name.size() + v.size());
     return n;
+}
+
+// A repeated parameter needs a value, and no value may be empty; the values never appear in a message.
+api_result<void> check_repeated(std::span<repeated_query_param const> repeated)
+{
+    for (auto const& r : repeated) {
+        std::string message = "query parameter '";
+        message += r.name;
+        if (r.values.empty()) return invalid(message + "' needs at least one value");
+        for (std::size_t i = 0; i < r.values.size(); ++i)
+            if (r.values[i].empty())
+                return invalid(message + "' has an empty value (at index " + std::to_string(i) + ")");
+    }
+    return {};
 }
 
 // Appends `path_template` with each "{name}" substituted; `out` is not cleared on error.
@@ -93,17 +112,24 @@ api_result<void> append_path(std::string& out, std::string_view path_template,
     return {};
 }
 
-void append_query(std::string& out, std::span<query_param const> query)
+void append_pair(std::string& out, char& sep, std::string_view name, std::string_view value)
+{
+    out += sep;
+    sep = '&';
+    append_encoded(out, name);
+    out += '=';
+    append_encoded(out, value);
+}
+
+void append_query(std::string& out, std::span<query_param const> query,
+                  std::span<repeated_query_param const> repeated)
 {
     char sep = '?';
-    for (auto const& q : query) {
-        if (!q.value) continue;
-        out += sep;
-        sep = '&';
-        append_encoded(out, q.name);
-        out += '=';
-        append_encoded(out, *q.value);
-    }
+    for (auto const& q : query)
+        if (q.value) append_pair(out, sep, q.name, *q.value);
+    for (auto const& r : repeated)
+        for (auto const& v : r.values)
+            append_pair(out, sep, r.name, v);
 }
 
 } // namespace
@@ -122,16 +148,18 @@ void append_encoded(std::string& out, std::string_view s)
 }
 
 api_result<void> build_target(std::string& out, std::string_view prefix, std::string_view path_template,
-                              std::span<path_param const> path, std::span<query_param const> query)
+                              std::span<path_param const> path, std::span<query_param const> query,
+                              std::span<repeated_query_param const> repeated)
 {
     out.clear();
-    out.reserve(target_capacity(prefix, path_template, path, query));
+    if (auto ok = check_repeated(repeated); !ok) return ok;
+    out.reserve(target_capacity(prefix, path_template, path, query, repeated));
     out.append(prefix);
     if (auto ok = append_path(out, path_template, path); !ok) {
         out.clear();
         return ok;
     }
-    append_query(out, query);
+    append_query(out, query, repeated);
     return {};
 }
 

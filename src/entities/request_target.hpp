@@ -29,18 +29,28 @@ struct query_param {
     std::optional<std::string_view> value{};
 };
 
+/// A query parameter given once per value (Swagger's collectionFormat multi): "name=v1&name=v2", in the
+/// order of `values`. Views: the caller keeps the values alive during the call.
+struct repeated_query_param {
+    std::string_view name{};
+    std::span<std::string const> values{};
+};
+
 /// Builds a request target into `out` (cleared first): `prefix` verbatim, then `path_template` with each
 /// "{name}" replaced by the matching path_param's value encoded as ONE segment ("a b/../c" ->
-/// "a%20b%2F..%2Fc"), then "?n=v&n2=v2" for the query params that have a value (names and values encoded; no
-/// '?' when none).
+/// "a%20b%2F..%2Fc"), then "?n=v&n2=v2" for the query params that have a value, then "n3=a&n3=b" for each
+/// repeated param (names and values encoded as query components, so '&', '=', '+', '/', ' ' and non-ASCII
+/// bytes are all %XX; no '?' when there is no parameter at all).
 ///
 /// `prefix` and `path_template` are trusted (a parsed base_url prefix and a compile-time endpoint path) and
 /// copied as they are. One pass over the input, one reservation of an upper bound, no temporaries.
 ///
 /// Errors: error::invalid_argument, status 0, for an empty path value, a value that is exactly "." or "..",
-/// a "{name}" with no matching path_param, or an unterminated '{'. Messages name the parameter, never its
+/// a "{name}" with no matching path_param, an unterminated '{', a repeated param with no value, or an empty
+/// value of a repeated param. Messages name the parameter (and a repeated value's position), never its
 /// value. On error `out` is left empty.
 api_result<void> build_target(std::string& out, std::string_view prefix, std::string_view path_template,
-                              std::span<path_param const> path, std::span<query_param const> query);
+                              std::span<path_param const> path, std::span<query_param const> query,
+                              std::span<repeated_query_param const> repeated = {});
 
 } // namespace igtcloud::entities::detail

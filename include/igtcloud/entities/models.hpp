@@ -12,6 +12,7 @@
 #include <igtcloud/entities/models/common.hpp>
 #include <igtcloud/entities/models/requests.hpp>
 #include <igtcloud/entities/models/storage.hpp>
+#include <igtcloud/entities/models/user_file.hpp>
 #include <igtcloud/entities/models/user_info.hpp>
 
 #include <string>
@@ -36,9 +37,10 @@ template <class T>
 inline constexpr bool is_model_v =
     is_one_of_v<T, api_message, user_create, user_activation_create, coding, details, issue, user_activation,
                 credentials, storage_config, storage, contact, organization_role, profile, user_settings,
-                account_status, user_info>;
+                account_status, user_info, user_file>;
 
-/// The JSON codec of one model (or of std::vector<user_info>), compiled once in the library.
+/// The JSON codec of one model (or of std::vector<user_info> or std::vector<user_file>), compiled once in the
+/// library.
 template <class T>
 struct IGTCLOUD_ENTITIES_DECL codec {
     static void to_json(boost::json::value& out, T const& v); // throws std::invalid_argument (see encode)
@@ -48,15 +50,17 @@ struct IGTCLOUD_ENTITIES_DECL codec {
 };
 } // namespace detail
 
-/// The wire models: the structs of models/ (api_message, user_create, ..., user_info).
+/// The wire models: the structs of models/ (api_message, user_create, ..., user_info, user_file).
 template <class T>
 concept model = detail::is_model_v<T>;
-/// What decode and encode accept: a model, or `std::vector<user_info>` (the answer of GET /users).
+/// What decode and encode accept: a model, `std::vector<user_info>` (the answer of GET /users) or
+/// `std::vector<user_file>` (the answer of GET /users/files).
 template <class T>
-concept decodable = model<T> || std::is_same_v<T, std::vector<user_info>>;
+concept decodable =
+    model<T> || std::is_same_v<T, std::vector<user_info>> || std::is_same_v<T, std::vector<user_file>>;
 
-/// Parses JSON text into a model (or `std::vector<user_info>`). Never throws: a syntax error or a member of
-/// the wrong type gives `error::invalid_response` whose message names the JSON path, e.g.
+/// Parses JSON text into a model (or one of the two vectors of decodable). Never throws: a syntax error or a
+/// member of the wrong type gives `error::invalid_response` whose message names the JSON path, e.g.
 /// `profile.organizationRoles[1].roles: expected an array, got a string`.
 template <decodable T>
 api_result<T> decode(std::string_view json) noexcept

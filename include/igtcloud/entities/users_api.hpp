@@ -1,6 +1,7 @@
 #pragma once
 
-// The ten operations of the Users resource, for any Asio completion token.
+// The operations of the Users resource (the seed spec's ten and three of the 2023 spec's four), for any
+// Asio completion token.
 //
 // Every operation completes with `void(api_result<T>)`: the value on success, else an api_error (HTTP 4xx/5xx
 // as http_status codes, transport errors as Asio/Beast/SSL codes, error::timeout,
@@ -17,7 +18,9 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/deferred.hpp>
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace igtcloud::entities {
 
@@ -190,6 +193,53 @@ public:
     auto async_post_user_profile(Token&& token = {})
     {
         return async_post_user_profile(request_options{}, std::forward<Token>(token));
+    }
+
+    // The 2023 spec's operations (DESIGN.md §7): the caller's stored files and training settings.
+
+    /// GET /users/files: the caller's stored files. Completes with
+    /// `void(api_result<std::vector<user_file>>)`.
+    template <token_for<std::vector<user_file>> Token = boost::asio::deferred_t>
+    auto async_get_user_files(request_options opts, Token&& token = {})
+    {
+        return call(detail::get_user_files_params{std::move(opts)}, std::forward<Token>(token));
+    }
+    /// async_get_user_files with default request_options.
+    template <token_for<std::vector<user_file>> Token = boost::asio::deferred_t>
+    auto async_get_user_files(Token&& token = {})
+    {
+        return async_get_user_files(request_options{}, std::forward<Token>(token));
+    }
+
+    /// DELETE /users/files?keys=K1&keys=K2: deletes the caller's files with these keys (user_file::key), one
+    /// `keys` query parameter per key, each percent-encoded as a query value. Completes with
+    /// `void(api_result<void>)` (204). No key at all, or an empty key, is error::invalid_argument with
+    /// nothing sent (the spec's default, no `keys`, would not say which files to delete).
+    template <token_for<void> Token = boost::asio::deferred_t>
+    auto async_delete_user_files(std::vector<std::string> keys, request_options opts, Token&& token = {})
+    {
+        return call(detail::delete_user_files_params{std::move(keys), std::move(opts)},
+                    std::forward<Token>(token));
+    }
+    /// async_delete_user_files with default request_options.
+    template <token_for<void> Token = boost::asio::deferred_t>
+    auto async_delete_user_files(std::vector<std::string> keys, Token&& token = {})
+    {
+        return async_delete_user_files(std::move(keys), request_options{}, std::forward<Token>(token));
+    }
+
+    /// DELETE /users/training-settings: resets the caller's training settings. Completes with
+    /// `void(api_result<void>)` (204).
+    template <token_for<void> Token = boost::asio::deferred_t>
+    auto async_delete_training_settings(request_options opts, Token&& token = {})
+    {
+        return call(detail::delete_training_settings_params{std::move(opts)}, std::forward<Token>(token));
+    }
+    /// async_delete_training_settings with default request_options.
+    template <token_for<void> Token = boost::asio::deferred_t>
+    auto async_delete_training_settings(Token&& token = {})
+    {
+        return async_delete_training_settings(request_options{}, std::forward<Token>(token));
     }
 
 private:

@@ -11,15 +11,37 @@
 #include <utility>
 #include <vector>
 
+#include "entities/date_time.hpp"
 #include "entities/provision/byte_source.hpp"
 #include "entities/provision/reader_items.hpp"
 
 namespace igtcloud::entities {
 
 struct csv_user_reader::impl {
-    enum class column : std::uint8_t { login_id, email, name, family_name, mobile, ignored };
-    static constexpr std::array<std::string_view, 5> column_names{"loginId", "email", "name", "familyName",
-                                                                  "mobile"};
+    // The seed spec's columns, then the 2023 spec's (DESIGN.md §7).
+    enum class column : std::uint8_t {
+        login_id,
+        email,
+        name,
+        family_name,
+        mobile,
+        given_name,
+        ist_level,
+        preferred_language,
+        training_start_date,
+        training_end_date,
+        ignored
+    };
+    static constexpr std::array<std::string_view, 10> column_names{"loginId",
+                                                                   "email",
+                                                                   "name",
+                                                                   "familyName",
+                                                                   "mobile",
+                                                                   "givenName",
+                                                                   "istLevel",
+                                                                   "preferredLanguage",
+                                                                   "trainingStartDate",
+                                                                   "trainingEndDate"};
     // quote_in_quoted: after a quote in a quoted field; cr / cr_after_quote: after a CR outside quotes;
     // skip_line: after broken quoting, up to the end of the physical line.
     enum class state : std::uint8_t {
@@ -52,9 +74,9 @@ struct csv_user_reader::impl {
     bool want = false;    // store the current cell
     bool discard = false; // a problem was found: read on to the row's end, store nothing
     std::string problem;
-    std::string text;                                           // the wanted cells, decoded, back to back
-    std::vector<std::size_t> ends;                              // header: each cell's end in `text`
-    std::array<std::pair<std::size_t, std::size_t>, 5> spans{}; // rows: each column's cell in `text`
+    std::string text;              // the wanted cells, decoded, back to back
+    std::vector<std::size_t> ends; // header: each cell's end in `text`
+    std::array<std::pair<std::size_t, std::size_t>, column_names.size()> spans{}; // rows: each column's cell
 
     std::optional<provision_item> next();
     void read_header();
@@ -64,6 +86,7 @@ struct csv_user_reader::impl {
     void quoted(char const*& p, char const* e);
     std::optional<row_end> after_quote(char const*& p);
     row_end at_input_end();
+    provision_item user_of_row() const;
 
     void start_cell()
     {
@@ -291,14 +314,32 @@ std::optional<provision_item> csv_user_reader::impl::next()
         case row_end::read_error: finished = true; return detail::read_failure(row_line);
         case row_end::row: break;
         }
-        user_create user;
-        user.login_id = cell_of(column::login_id);
-        user.email = cell_of(column::email);
-        user.name = cell_of(column::name);
-        user.family_name = cell_of(column::family_name);
-        user.mobile = cell_of(column::mobile);
-        return detail::checked(row_line, std::move(user));
+        return user_of_row();
     }
+}
+
+// The row's user; a date-time cell that is not RFC 3339 makes it a bad row naming the column.
+provision_item csv_user_reader::impl::user_of_row() const
+{
+    user_create user;
+    user.login_id = cell_of(column::login_id);
+    user.email = cell_of(column::email);
+    user.name = cell_of(column::name);
+    user.family_name = cell_of(column::family_name);
+    user.mobile = cell_of(column::mobile);
+    user.given_name = cell_of(column::given_name);
+    user.ist_level = cell_of(column::ist_level);
+    user.preferred_language = cell_of(column::preferred_language);
+    for (auto [c, member] : {std::pair{column::training_start_date, &user_create::training_start_date},
+                             std::pair{column::training_end_date, &user_create::training_end_date}}) {
+        auto const text = cell_of(c);
+        if (!text) continue;
+        user.*member = detail::parse_date_time(*text);
+        if (!(user.*member))
+            return detail::bad_row(row_line, std::string(column_names[static_cast<std::size_t>(c)]) +
+                                                 ": not an RFC 3339 date-time");
+    }
+    return detail::checked(row_line, std::move(user));
 }
 
 csv_user_reader::csv_user_reader(std::istream& in, std::size_t max_row_bytes)

@@ -1,6 +1,6 @@
 #pragma once
 
-// The thin, token-generic front end of the ten operations: parameter structs and the initiation that
+// The thin, token-generic front end of the Users operations: parameter structs and the initiation that
 // hands them to the pipeline compiled once in the library (detail::start, explicitly instantiated there).
 
 #include <igtcloud/entities/config.hpp>
@@ -71,6 +71,20 @@ struct IGTCLOUD_ENTITIES_DECL post_user_profile_params {
     request_options options{};
     using response_type = void;
 };
+// The 2023 spec's operations (DESIGN.md §7).
+struct IGTCLOUD_ENTITIES_DECL get_user_files_params {
+    request_options options{};
+    using response_type = std::vector<user_file>;
+};
+struct IGTCLOUD_ENTITIES_DECL delete_user_files_params {
+    std::vector<std::string> keys{};
+    request_options options{};
+    using response_type = void;
+};
+struct IGTCLOUD_ENTITIES_DECL delete_training_settings_params {
+    request_options options{};
+    using response_type = void;
+};
 
 template <class Params>
 using signature_t = void(api_result<typename Params::response_type>);
@@ -80,7 +94,7 @@ using handler_t = boost::asio::any_completion_handler<signature_t<Params>>;
 struct client_impl;
 IGTCLOUD_ENTITIES_DECL boost::asio::any_io_executor executor_of(client_impl const& impl) noexcept;
 
-/// Runs one operation; defined once in the library for each of the ten Params.
+/// Runs one operation; defined once in the library for each operation's Params.
 template <class Params>
 IGTCLOUD_ENTITIES_DECL void start(std::shared_ptr<client_impl> impl, Params params,
                                   handler_t<Params> handler);
