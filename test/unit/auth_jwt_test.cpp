@@ -6,9 +6,9 @@
 #include <chrono>
 #include <string>
 
-#include "support/rsa_test_keys.hpp"
 #include "entities/auth/base64.hpp"
 #include "entities/auth/jwt.hpp"
+#include "support/rsa_test_keys.hpp"
 #include <openssl/err.h>
 
 namespace {

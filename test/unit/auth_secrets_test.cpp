@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "support/rsa_test_keys.hpp"
 #include "entities/auth/base64.hpp"
 #include "entities/auth/jwt.hpp"
 #include "entities/auth/login_answer.hpp"
 #include "entities/auth/refresh_policy.hpp"
 #include "entities/auth/token_file.hpp"
+#include "support/rsa_test_keys.hpp"
 #include <sys/stat.h>
 #include <unistd.h>
 

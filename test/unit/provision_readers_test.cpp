@@ -1,6 +1,7 @@
 // The file readers of batch provisioning: CSV (RFC 4180, header row) and JSON Lines. Every input is read
 // three ways: from a std::istringstream, one byte per read (every chunk boundary falls everywhere), and, for
 // the large generated inputs, from a file.
+#include <igtcloud/entities/models.hpp>
 #include <igtcloud/entities/provision.hpp>
 
 #include <boost/system/errc.hpp>
@@ -76,6 +77,28 @@ std::string describe(entities::provision_item const& item)
         text += " ?" + e.code.to_string() + ' ';
     if (e.status != 0) text += "status " + std::to_string(e.status) + ' ';
     return text + e.message;
+}
+
+// The 2023 members of each item: "ok Grace|expert|en|{\"trainingStartDate\":...}" (the dates as encoded), or
+// "bad <message>".
+template <class Reader>
+lines describe_2023(std::string const& text)
+{
+    std::istringstream in(text);
+    Reader reader(in);
+    lines out;
+    while (auto item = reader()) {
+        if (!item->user) {
+            out.push_back("bad " + item->user.error().message);
+            continue;
+        }
+        auto const& u = *item->user;
+        entities::user_create dates{.training_start_date = u.training_start_date,
+                                    .training_end_date = u.training_end_date};
+        out.push_back("ok " + show(u.given_name) + '|' + show(u.ist_level) + '|' +
+                      show(u.preferred_language) + '|' + entities::encode(dates));
+    }
+    return out;
 }
 
 // Reads to the end, then checks that the end stays the end.
@@ -669,6 +692,57 @@ BOOST_AUTO_TEST_CASE(jsonl_reads_every_line_on_10000_generated_lines)
     temp_file file(g.text);
     std::ifstream in(file.path, std::ios::binary);
     check_generated(g, read_stream<entities::jsonl_user_reader>(in, 1u << 20));
+}
+
+// ------------------------------------------------------------------------------------ the 2023 columns
+
+BOOST_AUTO_TEST_CASE(csv_reads_2023_columns_on_header_with_them)
+{
+    std::string const text =
+        "trainingEndDate,loginId,givenName,email,istLevel,preferredLanguage,familyName,"
+        "trainingStartDate\n"
+        "2024-06-30T17:00:00Z,grace,Grace,g@x.org,expert,en,Hopper,2024-01-31T09:00:00+01:00\n"
+        ",ada,,a@x.org,,,,\n";
+    BOOST_TEST(describe_2023<entities::csv_user_reader>(text) ==
+                   (lines{R"(ok Grace|expert|en|{"trainingStartDate":"2024-01-31T08:00:00Z",)"
+                          R"("trainingEndDate":"2024-06-30T17:00:00Z"})",
+                          "ok -|-|-|{}"}),
+               boost::test_tools::per_element());
+    // the seed columns are still read beside them, through every chunking
+    BOOST_TEST(csv(text) == (lines{"2 ok grace|g@x.org|-|Hopper|-", "3 ok ada|a@x.org|-|-|-"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(csv_reports_bad_row_and_continues_on_bad_training_date)
+{
+    std::string const text = "loginId,email,trainingStartDate,trainingEndDate\n"
+                             "a,a@x.org,2024-01-31,\n"
+                             "b,b@x.org,,tomorrow\n"
+                             "c,c@x.org,2024-02-29T00:00:00Z,\n";
+    BOOST_TEST(csv(text) == (lines{"2 bad line 2: trainingStartDate: not an RFC 3339 date-time",
+                                   "3 bad line 3: trainingEndDate: not an RFC 3339 date-time",
+                                   "4 ok c|c@x.org|-|-|-"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(csv_throws_on_2023_column_named_twice)
+{
+    BOOST_TEST(csv_header_error("loginId,email,givenName,givenName\n") ==
+               "CSV header (line 1): column givenName appears twice");
+}
+
+BOOST_AUTO_TEST_CASE(jsonl_reads_2023_members_on_user_request_lines)
+{
+    std::string const text =
+        R"({"loginId":"grace","email":"g@x.org","givenName":"Grace","familyName":"Hopper","istLevel":"expert",)"
+        R"("preferredLanguage":"en","trainingStartDate":"2024-01-31T09:00:00Z","trainingEndDate":null})"
+        "\n"
+        R"({"loginId":"bad","email":"b@x.org","trainingEndDate":"2024-13-01T00:00:00Z"})"
+        "\n";
+    BOOST_TEST(describe_2023<entities::jsonl_user_reader>(text) ==
+                   (lines{R"(ok Grace|expert|en|{"trainingStartDate":"2024-01-31T09:00:00Z"})",
+                          "bad line 2: trainingEndDate: not an RFC 3339 date-time"}),
+               boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

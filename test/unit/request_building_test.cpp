@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "entities/base_url.hpp"
 #include "entities/header_check.hpp"
@@ -23,6 +24,7 @@ using ent::detail::check_header_value;
 using ent::detail::parse_base_url;
 using ent::detail::path_param;
 using ent::detail::query_param;
+using ent::detail::repeated_query_param;
 
 namespace {
 
@@ -396,6 +398,61 @@ BOOST_AUTO_TEST_CASE(refuses_on_unterminated_brace)
     auto r = build_target(out, "/data", "/users/{user_uuid", p, {});
     require_invalid_argument(r);
     BOOST_TEST(r.error().message.find("unterminated") != std::string::npos);
+    BOOST_TEST(out.empty());
+}
+
+// --- a repeated query parameter (collectionFormat multi: DELETE /users/files?keys=K1&keys=K2)
+// ----------------
+
+std::string keys_target(std::vector<std::string> const& keys, std::span<query_param const> query = {})
+{
+    std::string out;
+    repeated_query_param const r[] = {{"keys", keys}};
+    auto built = build_target(out, "/data", "/users/files", {}, query, r);
+    BOOST_TEST_REQUIRE(built.has_value(), "build_target refused: " << built.error().message);
+    return out;
+}
+
+BOOST_AUTO_TEST_CASE(repeats_name_per_value_on_repeated_query_param)
+{
+    BOOST_TEST(keys_target({"a"}) == "/data/users/files?keys=a");
+    BOOST_TEST(keys_target({"a", "b", "a"}) ==
+               "/data/users/files?keys=a&keys=b&keys=a"); // order and repeats kept
+}
+
+BOOST_AUTO_TEST_CASE(encodes_each_value_as_query_component_on_repeated_query_param)
+{
+    BOOST_TEST(keys_target({"my file.txt", "a&keys=b", "dir/sub/x", "1+1=2", "caf\xC3\xA9", "%41?#"}) ==
+               "/data/users/files?keys=my%20file.txt&keys=a%26keys%3Db&keys=dir%2Fsub%2Fx&keys=1%2B1%3D2"
+               "&keys=caf%C3%A9&keys=%2541%3F%23");
+}
+
+BOOST_AUTO_TEST_CASE(follows_plain_params_on_repeated_and_plain_query_params)
+{
+    query_param const q[] = {{"region", "eu"}, {"none", std::nullopt}};
+    BOOST_TEST(keys_target({"k1", "k2"}, q) == "/data/users/files?region=eu&keys=k1&keys=k2");
+}
+
+BOOST_AUTO_TEST_CASE(refuses_on_repeated_query_param_without_value)
+{
+    std::string out = "stale";
+    std::vector<std::string> const none;
+    repeated_query_param const r[] = {{"keys", none}};
+    auto built = build_target(out, "/data", "/users/files", {}, {}, r);
+    require_invalid_argument(built);
+    BOOST_TEST(built.error().message == "query parameter 'keys' needs at least one value");
+    BOOST_TEST(out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(refuses_without_quoting_others_on_empty_repeated_value)
+{
+    std::string out = "stale";
+    std::vector<std::string> const keys{"secret-looking-key", ""};
+    repeated_query_param const r[] = {{"keys", keys}};
+    auto built = build_target(out, "/data", "/users/files", {}, {}, r);
+    require_invalid_argument(built);
+    BOOST_TEST(built.error().message == "query parameter 'keys' has an empty value (at index 1)");
+    BOOST_TEST(built.error().message.find("secret-looking-key") == std::string::npos);
     BOOST_TEST(out.empty());
 }
 

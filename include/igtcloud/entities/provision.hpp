@@ -104,8 +104,10 @@ struct provision_options {
 using provision_source = std::function<std::optional<provision_item>()>;
 
 /// Reads users from CSV (RFC 4180) with a header row naming the columns
-/// `loginId,email,name,familyName,mobile` in any order (names case-sensitive and untrimmed; other columns
-/// ignored; `loginId` and `email` required). Fields are separated by commas and optionally double-quoted
+/// `loginId,email,name,familyName,mobile` (seed spec) and `givenName,istLevel,preferredLanguage,
+/// trainingStartDate,trainingEndDate` (2023 spec; the two dates RFC 3339 date-times) in any order (names
+/// case-sensitive and untrimmed; other columns ignored; `loginId` and `email` required). Fields are separated
+/// by commas and optionally double-quoted
 /// (`""` is a quote inside quotes); a quoted field may hold commas and line breaks. Rows end with CR LF or LF
 /// (a CR not followed by LF is data); the last row needs no line end. A UTF-8 byte order mark at the start is
 /// skipped; empty lines are skipped. A row with fewer cells than the header has empty cells for the rest,
@@ -115,7 +117,8 @@ using provision_source = std::function<std::optional<provision_item>()>;
 /// header and empty lines counted), or nullopt at the end, then nullopt on every later call. An empty input
 /// (or a header alone) ends at once. Bad rows become failed items with error::invalid_argument and a message
 /// "line N: <problem>", and the next call goes on with the next row. Problems: "missing loginId", "missing
-/// email", "missing loginId and email" (absent or empty cells); "quote inside unquoted field K", "text after
+/// email", "missing loginId and email" (absent or empty cells); "trainingStartDate: not an RFC 3339
+/// date-time" (likewise trainingEndDate); "quote inside unquoted field K", "text after
 /// the closing quote of field K" (the row then ends with that physical line), "unterminated quoted field K";
 /// "row longer than <max_row_bytes> bytes" (raw bytes, line ends excluded; the rest of the row is read past,
 /// not kept). A read error (the stream's badbit, or a stream already failed before the first read, such as a
@@ -146,7 +149,8 @@ private:
 };
 
 /// Reads users from JSON Lines: one `user_create` object per line with the API's member names (`loginId`,
-/// `email`, `name`, `familyName`, `mobile`; unknown members ignored, `null` as absent). Lines end with LF or
+/// `email`, `name`, `familyName`, `mobile`, and the 2023 spec's `givenName`, `istLevel`, `preferredLanguage`,
+/// `trainingStartDate`, `trainingEndDate`; unknown members ignored, `null` as absent). Lines end with LF or
 /// CR LF; a UTF-8 byte order mark at the start and blank lines (only spaces, tabs, CRs) are skipped.
 ///
 /// Each call returns the next user as an item whose `line` is its line (1-based), or nullopt at the end, then
