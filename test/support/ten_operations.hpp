@@ -1,4 +1,5 @@
-// The ten Users operations as data, for tests that run each of them: started by name, recorded, answered.
+// The Users operations as data (the seed spec's ten and the 2023 spec's three, the download aside), for tests
+// that run each of them: started by name, recorded, answered.
 #pragma once
 
 #include <igtcloud/entities.hpp>
@@ -16,7 +17,7 @@
 
 namespace igtcloud::test {
 
-/// What the real service answers to each of the ten operations, enough for every one to succeed (for a
+/// What the real service answers to each of the operations, enough for every one to succeed (for a
 /// scripted_server; any base URL path prefix).
 inline reply answer_as_service(request const& req)
 {
@@ -30,12 +31,13 @@ inline reply answer_as_service(request const& req)
     if (path.ends_with("/$resend-activation"))
         return {http_answer(200, R"({"resourceType":"OperationOutcome"})")};
     if (path.ends_with("/$storage")) return {http_answer(200, R"({"config":{"region":"eu-west-1"}})")};
+    if (path.ends_with("/users/files")) return {http_answer(200, R"([{"key":"a.txt","fileSize":1}])")};
     if (m == http::verb::post) return {http_answer(201, kit::user_json)};
     if (path.ends_with("/users")) return {http_answer(200, "[" + std::string(kit::user_json) + "]")};
     return {http_answer(200, kit::user_json)};
 }
 
-/// How one operation of the ten completed: success, or the error's code and HTTP status.
+/// How one operation completed: success, or the error's code and HTTP status.
 struct op_result {
     bool done{}, ok{};
     int calls{}; ///< how often the handler ran
@@ -58,7 +60,7 @@ auto record(op_result& r)
     };
 }
 
-/// One of the ten operations, started with request options on a users_api handle.
+/// One of the operations, started with request options on a users_api handle.
 struct operation_case {
     char const* name;
     bool safe; ///< safe to repeat (GET, PUT, DELETE, POST /users): retried and replayed after it was sent
@@ -69,7 +71,7 @@ struct operation_case {
 inline entities::user_create const new_user{.email = "ada@example.org", .login_id = "ada"};
 inline entities::user_activation_create const activation{.login_id = "ada"};
 
-/// The ten, in DESIGN.md §2's order.
+/// The ten in DESIGN.md §2's order, then the 2023 spec's three of §7.
 inline operation_case const all_operations[] = {
     {"get_me", true,
      [](auto& u, auto const& o, auto& r) { u.async_get_me(o, record<entities::user_info>(r)); }},
@@ -97,6 +99,16 @@ inline operation_case const all_operations[] = {
      [](auto& u, auto const& o, auto& r) { u.async_post_reset_mfa(activation, o, record<void>(r)); }},
     {"post_user_profile", false,
      [](auto& u, auto const& o, auto& r) { u.async_post_user_profile(o, record<void>(r)); }},
+    {"get_user_storage_files", true,
+     [](auto& u, auto const& o, auto& r) {
+         u.async_get_user_files(o, record<std::vector<entities::user_file>>(r));
+     }},
+    {"delete_user_storage_files", true,
+     [](auto& u, auto const& o, auto& r) {
+         u.async_delete_user_files({"a.txt", "b c"}, o, record<void>(r));
+     }},
+    {"delete_user_storage_training_settings", true,
+     [](auto& u, auto const& o, auto& r) { u.async_delete_training_settings(o, record<void>(r)); }},
 };
 
 } // namespace igtcloud::test
