@@ -9,6 +9,7 @@ packages=(
   libssl-dev libcli11-dev
   clang-14 libclang-rt-14-dev
   libcurl4-openssl-dev libcpp-httplib-dev
+  unzip
 )
 
 missing=()

@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "mock/request_view.hpp"
 #include <openssl/ssl.h>
@@ -104,10 +105,15 @@ void write_head(std::string& out, answer const& a, head_options const& h)
     auto const reason = http::obsolete_reason(static_cast<http::status>(a.status));
     out.append(reason.data(), reason.size());
     out.append("\r\n"sv);
-    if (!a.body.empty()) out.append("Content-Type: application/json\r\n"sv);
+    auto const body_size = a.body_size();
+    if (body_size != 0) {
+        out.append("Content-Type: "sv);
+        out.append(a.content_type);
+        out.append("\r\n"sv);
+    }
     if (a.status != 204 && a.status != 304 && a.status >= 200) {
         out.append("Content-Length: "sv);
-        append_number(out, a.body.size());
+        append_number(out, body_size);
         out.append("\r\n"sv);
     }
     if (a.status == 429) out.append("Retry-After: 1\r\n"sv);
@@ -264,7 +270,7 @@ private:
             answer_ = answer{opts_.fail_status, std::string{injected_body}, "injected fault"};
         else
             answer_ = handle_safely(state_->service(), view_of(req));
-        truncate_ = plan.truncate && !answer_.body.empty();
+        truncate_ = plan.truncate && answer_.body_size() != 0;
         ++answers_;
         bool const limit_reached = opts_.close_after != 0 && answers_ >= opts_.close_after;
         head_options_.announce_close = !keep_alive;
@@ -287,11 +293,31 @@ private:
     {
         state_->count_answer(answer_.route);
         write_head(head_, answer_, head_options_);
+        arm(opts_.read_timeout);
+        if (!answer_.parts.empty()) return write_parts();
         auto const body_bytes = truncate_ ? answer_.body.size() / 2 : answer_.body.size();
         std::array<asio::const_buffer, 2> const buffers{asio::buffer(head_),
                                                         asio::buffer(answer_.body.data(), body_bytes)};
-        arm(opts_.read_timeout);
         asio::async_write(stream_, buffers, bind(&http_session::on_write));
+    }
+
+    /// An answer in pieces (the download's zip): one gathered write of the head and every piece, cut at half
+    /// the body when truncating. The pieces stay alive in answer_ until the write completes.
+    void write_parts()
+    {
+        auto left = truncate_ ? answer_.body_size() / 2 : answer_.body_size();
+        gathered_.clear();
+        gathered_.reserve(answer_.parts.size() + 2);
+        gathered_.push_back(asio::buffer(head_));
+        auto add = [&](std::string const& piece) {
+            auto const n = std::min<std::size_t>(left, piece.size());
+            if (n != 0) gathered_.push_back(asio::buffer(piece.data(), n));
+            left -= n;
+        };
+        add(answer_.body);
+        for (auto const& part : answer_.parts)
+            add(*part);
+        asio::async_write(stream_, gathered_, bind(&http_session::on_write));
     }
 
     void on_write(error_code ec, std::size_t /*bytes*/)
@@ -346,6 +372,7 @@ private:
     std::optional<request_parser> parser_;
     answer answer_;
     std::string head_;
+    std::vector<asio::const_buffer> gathered_; ///< write_parts()'s buffers, reused
     head_options head_options_;
     std::size_t answers_{0};
     std::size_t drained_{0};

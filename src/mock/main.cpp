@@ -33,6 +33,7 @@ struct flags {
     std::vector<std::string> service_keys{};
     std::int64_t token_lifetime{3600};
     std::optional<std::uint64_t> seed{};
+    std::string api{"seed"};
 };
 
 /// Splits TOKEN=LOGIN_ID; throws CLI::ValidationError when either side is empty.
@@ -74,6 +75,18 @@ void declare_auth_flags(CLI::App& app, mock::options& opts, flags& raw)
         ->check(CLI::Range(std::int64_t{1}, std::int64_t{366} * 24 * 3600));
 }
 
+/// Declares the 2023 spec's flags (DESIGN.md §7).
+void declare_2023_flags(CLI::App& app, mock::options& opts, flags& raw)
+{
+    app.add_option("--api", raw.api, "seed|2023: the spec version of the create/update body (default: seed)")
+        ->check(CLI::IsMember({"seed", "2023"}));
+    app.add_option("--files-per-user", opts.files_per_user,
+                   "files stored at start for each token's, --user's and --service-key's user (default: 0)")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{65535}));
+    app.add_option("--file-bytes", opts.file_bytes, "the size of each seeded file (default: 1024)")
+        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{0xFFFFFFFEull}));
+}
+
 /// Declares every flag of the binary on `app`, writing into `opts` and `raw`.
 void declare_flags(CLI::App& app, mock::options& opts, flags& raw)
 {
@@ -106,6 +119,7 @@ void declare_flags(CLI::App& app, mock::options& opts, flags& raw)
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--seed", raw.seed, "fixes the fault dice and generated ids");
     declare_auth_flags(app, opts, raw);
+    declare_2023_flags(app, opts, raw);
 }
 
 /// Parses the command line into options; nullopt after --help (0) or a usage error (2), in `exit_code`.
@@ -127,6 +141,7 @@ std::optional<mock::options> parse_options(int argc, char** argv, int& exit_code
         for (auto const& k : raw.service_keys)
             opts.service_keys.push_back(parse_service_key(k));
         opts.token_lifetime = std::chrono::seconds(raw.token_lifetime);
+        opts.api = raw.api == "2023" ? mock::api_version::v2023 : mock::api_version::seed;
     } catch (CLI::ParseError const& e) {
         exit_code = app.exit(e) == 0 ? 0 : 2;
         return std::nullopt;
@@ -149,7 +164,7 @@ int main(int argc, char** argv)
         signals.async_wait([&](boost::system::error_code, int) { server.stop(); });
         signals_context.run();
         return 0;
-    } catch (std::invalid_argument const& e) { // a bad auth flag value (it names the flag and the file)
+    } catch (std::invalid_argument const& e) { // a bad flag value (it names the flag, and the file if any)
         std::cerr << "igtcloud-mock-server: " << e.what() << '\n';
         return 2;
     } catch (std::exception const& e) {

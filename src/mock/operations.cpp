@@ -1,4 +1,4 @@
-// The ten operations of the mock Users service, and the seeded users.
+// The ten operations of the seed spec in the mock Users service.
 #include "mock/operations.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -7,6 +7,8 @@
 #include <array>
 #include <cctype>
 #include <chrono>
+
+#include "mock/user_request.hpp"
 
 namespace igtcloud::mock::detail {
 namespace {
@@ -25,40 +27,6 @@ answer json_answer(unsigned status, std::string body, char const* route = "other
 answer no_content()
 {
     return answer{204, {}, "other"};
-}
-
-bool is_json_content_type(std::string_view content_type)
-{
-    constexpr std::string_view json = "application/json";
-    if (content_type.size() < json.size()) return false;
-    for (std::size_t i = 0; i < json.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(content_type[i])) != json[i]) return false;
-    auto const rest = content_type.substr(json.size());
-    return rest.empty() || rest.front() == ';' || rest.front() == ' ';
-}
-
-// Decodes a JSON object body into T, or the 400 answer that says why not.
-template <class T>
-std::optional<answer> read_body(request_view const& request, T& out)
-{
-    if (!is_json_content_type(request.content_type))
-        return message_answer(400, "Content-Type must be application/json");
-    auto decoded = entities::decode<T>(request.body);
-    if (!decoded) return message_answer(400, "Input payload validation failed: " + decoded.error().message);
-    if (!decoded->login_id || decoded->login_id->empty())
-        return message_answer(400, "Input payload validation failed: 'loginId' is a required property");
-    out = std::move(*decoded);
-    return std::nullopt;
-}
-
-std::optional<answer> read_user_create(request_view const& request, entities::user_create& out)
-{
-    if (auto failed = read_body(request, out)) return failed;
-    if (!out.email)
-        return message_answer(400, "Input payload validation failed: 'email' is a required property");
-    if (out.email->find('@') == std::string::npos)
-        return message_answer(400, "Input payload validation failed: 'email' is not an email address");
-    return std::nullopt;
 }
 
 std::string random_text(random_stream& random, std::size_t size, std::string_view alphabet)
@@ -130,8 +98,8 @@ answer get_user_storage(op_input const& in)
 
 answer post_users(op_input const& in)
 {
-    entities::user_create body;
-    if (auto failed = read_user_create(in.request, body)) return std::move(*failed);
+    user_fields body;
+    if (auto failed = read_user_fields(in.request, in.api, body)) return std::move(*failed);
     auto [record, created] = in.store.create(body);
     return json_answer(created ? 201 : 200, record->json);
 }
@@ -139,8 +107,8 @@ answer post_users(op_input const& in)
 answer put_user(op_input const& in)
 {
     if (!in.store.record(in.user_uuid)) return message_answer(404, "User not found");
-    entities::user_create body;
-    if (auto failed = read_user_create(in.request, body)) return std::move(*failed);
+    user_fields body;
+    if (auto failed = read_user_fields(in.request, in.api, body)) return std::move(*failed);
     switch (in.store.update(in.user_uuid, body)) {
     case user_store::update_result::updated: return no_content();
     case user_store::update_result::not_found: return message_answer(404, "User not found");
@@ -152,8 +120,9 @@ answer put_user(op_input const& in)
 
 answer delete_user(op_input const& in)
 {
-    if (in.store.remove(in.user_uuid)) return no_content();
-    return message_answer(404, "User not found");
+    if (!in.store.remove(in.user_uuid)) return message_answer(404, "User not found");
+    in.files.remove_user(in.user_uuid);
+    return no_content();
 }
 
 answer post_resend_activation(op_input const& in)

@@ -1,10 +1,16 @@
 // The users a mock server starts with: each token's, --user's and --service-key's user, then realistic
-// generated users.
+// generated users; and the callers' seeded files (--files-per-user, --file-bytes).
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "mock/operations.hpp"
+#include "mock/random.hpp"
+#include "mock/zip_writer.hpp"
 
 namespace igtcloud::mock::detail {
 namespace {
@@ -81,6 +87,56 @@ void seed_users(user_store& store, options const& opts, std::size_t count)
     for (std::size_t i = 1; i <= count; ++i) {
         std::snprintf(login, sizeof login, "user%05zu@example.org", i);
         store.insert(realistic_user(login, i));
+    }
+}
+
+} // namespace igtcloud::mock::detail
+
+namespace igtcloud::mock::detail {
+namespace {
+
+/// `size` bytes of a fixed pseudo-random pattern (the same for every server).
+std::shared_ptr<std::string const> pattern(std::uint64_t size)
+{
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    for (std::size_t i = 0; i < bytes.size(); i += 8) {
+        auto const word = splitmix64(0x1f2e3d4c5b6a7980ull, i / 8);
+        for (std::size_t b = 0; b < 8 && i + b < bytes.size(); ++b)
+            bytes[i + b] = static_cast<char>(word >> (8 * b));
+    }
+    return std::make_shared<std::string const>(std::move(bytes));
+}
+
+/// The loginIds of the callers: each token's, --user's and --service-key's user.
+std::vector<std::string> caller_logins(options const& opts)
+{
+    std::vector<std::string> out;
+    for (auto const& [token, login] : opts.tokens)
+        out.push_back(login);
+    for (auto const& [login, password] : opts.users)
+        out.push_back(login);
+    for (auto const& [sub, key_file] : opts.service_keys)
+        out.push_back(sub);
+    return out;
+}
+
+} // namespace
+
+void seed_files(file_store& files, user_store const& users, options const& opts)
+{
+    if (opts.files_per_user == 0) return;
+    if (opts.file_bytes >= 0xFFFFFFFFull)
+        throw std::invalid_argument("--file-bytes: at most 4294967294 (the download's zip has no ZIP64)");
+    auto const bytes = pattern(opts.file_bytes);
+    auto const crc = crc32(*bytes);
+    char key[40];
+    for (auto const& login : caller_logins(opts)) {
+        auto const r = users.record_by_login(login);
+        if (!r) continue;
+        for (std::size_t i = 1; i <= opts.files_per_user; ++i) {
+            std::snprintf(key, sizeof key, "seed/file-%05zu.bin", i);
+            files.put(*r->user.user_uuid, key, bytes, crc);
+        }
     }
 }
 

@@ -12,10 +12,12 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
 #include "mock/connection.hpp"
+#include "mock/zip_writer.hpp"
 
 namespace igtcloud::mock {
 
@@ -215,6 +217,38 @@ std::size_t server::user_count() const
 entities::user_info server::add_user(entities::user_create const& u)
 {
     return impl_->state->service().users().create(u).first->user;
+}
+
+namespace {
+
+/// The userUUID of the user named by userUUID or loginId; empty when there is none.
+std::string uuid_of(detail::user_store const& users, std::string_view user_uuid_or_login)
+{
+    auto r = users.record(user_uuid_or_login);
+    if (!r) r = users.record_by_login(user_uuid_or_login);
+    return r ? r->user.user_uuid.value_or("") : std::string();
+}
+
+} // namespace
+
+void server::add_file(std::string_view user_uuid_or_login, std::string key, std::string bytes)
+{
+    auto& svc = impl_->state->service();
+    auto const uuid = uuid_of(svc.users(), user_uuid_or_login);
+    if (uuid.empty()) throw std::invalid_argument("igtcloud::mock::server::add_file: no such user");
+    auto const crc = detail::crc32(bytes);
+    svc.files().put(uuid, std::move(key), std::make_shared<std::string const>(std::move(bytes)), crc);
+}
+
+std::vector<stored_file> server::files_of(std::string_view user_uuid_or_login) const
+{
+    auto const& svc = impl_->state->service();
+    std::vector<stored_file> out;
+    auto const uuid = uuid_of(svc.users(), user_uuid_or_login);
+    if (uuid.empty()) return out;
+    for (auto& r : svc.files().list(uuid))
+        out.push_back(std::move(r.file));
+    return out;
 }
 
 } // namespace igtcloud::mock

@@ -16,28 +16,6 @@
 namespace igtcloud::mock::detail {
 namespace {
 
-struct route {
-    std::string_view method;
-    std::string_view path; // below /users: "" for /users itself, "{}" for /users/{user_uuid}
-    char const* name;
-    answer (*op)(op_input const&);
-    bool masked; // answers JSON to which X-Fields applies
-};
-
-// First match of path and method wins, as in Werkzeug: fixed names before /users/{user_uuid}.
-constexpr std::array<route, 10> routes{{
-    {"GET", "", "GET /users", get_users, true},
-    {"POST", "", "POST /users", post_users, true},
-    {"GET", "me", "GET /users/me", get_me, true},
-    {"GET", "$storage", "GET /users/$storage", get_user_storage, true},
-    {"POST", "$resend-activation", "POST /users/$resend-activation", post_resend_activation, true},
-    {"POST", "$mfa-reset", "POST /users/$mfa-reset", post_reset_mfa, false},
-    {"POST", "$profile", "POST /users/$profile", post_user_profile, false},
-    {"GET", "{}", "GET /users/{user_uuid}", get_user, true},
-    {"PUT", "{}", "PUT /users/{user_uuid}", put_user, false},
-    {"DELETE", "{}", "DELETE /users/{user_uuid}", delete_user, false},
-}};
-
 int hex_value(char c) noexcept
 {
     if (c >= '0' && c <= '9') return c - '0';
@@ -46,14 +24,15 @@ int hex_value(char c) noexcept
     return -1;
 }
 
-// RFC 3986 percent-decoding; false on a broken escape.
-bool percent_decode(std::string_view in, std::string& out)
+} // namespace
+
+bool percent_decode(std::string_view in, std::string& out, bool plus_is_space)
 {
     out.clear();
     out.reserve(in.size());
     for (std::size_t i = 0; i < in.size(); ++i) {
         if (in[i] != '%') {
-            out += in[i];
+            out += plus_is_space && in[i] == '+' ? ' ' : in[i];
             continue;
         }
         if (i + 2 >= in.size()) return false;
@@ -64,6 +43,34 @@ bool percent_decode(std::string_view in, std::string& out)
     }
     return true;
 }
+
+namespace {
+
+struct route {
+    std::string_view method;
+    std::string_view path; // below /users: "" for /users itself, "{}" for /users/{user_uuid}
+    char const* name;
+    answer (*op)(op_input const&);
+    bool masked; // answers JSON to which X-Fields applies
+};
+
+// First match of path and method wins, as in Werkzeug: fixed names before /users/{user_uuid}.
+constexpr std::array<route, 14> routes{{
+    {"GET", "", "GET /users", get_users, true},
+    {"POST", "", "POST /users", post_users, true},
+    {"GET", "me", "GET /users/me", get_me, true},
+    {"GET", "$storage", "GET /users/$storage", get_user_storage, true},
+    {"POST", "$resend-activation", "POST /users/$resend-activation", post_resend_activation, true},
+    {"POST", "$mfa-reset", "POST /users/$mfa-reset", post_reset_mfa, false},
+    {"POST", "$profile", "POST /users/$profile", post_user_profile, false},
+    {"GET", "files", "GET /users/files", get_user_files, true},
+    {"DELETE", "files", "DELETE /users/files", delete_user_files, false},
+    {"GET", "download-files", "GET /users/download-files", download_user_files, false},
+    {"DELETE", "training-settings", "DELETE /users/training-settings", delete_training_settings, false},
+    {"GET", "{}", "GET /users/{user_uuid}", get_user, true},
+    {"PUT", "{}", "PUT /users/{user_uuid}", put_user, false},
+    {"DELETE", "{}", "DELETE /users/{user_uuid}", delete_user, false},
+}};
 
 // The decoded value of query parameter `name`, if present.
 bool query_param(std::string_view query, std::string_view name, std::string& out)
@@ -145,6 +152,7 @@ service::service(options const& opts)
     for (auto const& [token, login] : opts_.tokens)
         tokens_.emplace(token, login);
     seed_users(store_, opts_, opts_.seed_users);
+    seed_files(files_, store_, opts_);
 }
 
 std::string const& service::default_token() const noexcept
@@ -198,7 +206,7 @@ answer service::handle(request_view const& request)
     }
     std::string region;
     bool const has_region = query_param(query, "region", region);
-    op_input in{store_, request, *login, segment, region, has_region};
+    op_input in{store_, request, *login, segment, region, has_region, files_, opts_.api, query};
     auto a = r.op(in);
     a.route = r.name;
     auto const& applied = std::get<std::optional<entities::detail::fields_mask>>(mask);

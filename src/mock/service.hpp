@@ -8,12 +8,14 @@
 #include <igtcloud/mock/server.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "mock/auth_service.hpp"
+#include "mock/file_store.hpp"
 #include "mock/user_store.hpp"
 
 namespace igtcloud::mock::detail {
@@ -30,16 +32,29 @@ struct request_view {
     std::string_view body{};
 };
 
-/// What the network layer writes back. Body empty for 204; JSON otherwise.
+/// What the network layer writes back. Body empty for 204; JSON otherwise, or the pieces of a zip.
 struct answer {
     unsigned status{200};
     std::string body{};
     char const* route{"other"};             ///< a static name for stats, e.g. "GET /users/{user_uuid}"
     std::vector<std::string> set_cookies{}; ///< one `Set-Cookie` header line each (the auth API's logins)
+    char const* content_type{"application/json"}; ///< of a non-empty body
+    /// The body's pieces after `body`, sent in order without being joined (the download's zip: its headers
+    /// and the store's own buffers).
+    std::vector<std::shared_ptr<std::string const>> parts{};
+
+    /// The whole body's size: `body` and every part.
+    std::size_t body_size() const noexcept
+    {
+        auto n = body.size();
+        for (auto const& p : parts)
+            n += p->size();
+        return n;
+    }
 };
 
-/// The API: auth, routing, the ten operations, masks. Thread-safe. The Users API answers at the prefix and
-/// at "/api" + prefix alike; /api/auth goes to the auth_service.
+/// The API: auth, routing, the fourteen operations, masks. Thread-safe. The Users API answers at the prefix
+/// and at "/api" + prefix alike; /api/auth goes to the auth_service.
 class service {
 public:
     /// Creates the seeded admin (or the configured tokens' users), the --user and --service-key users and
@@ -49,6 +64,8 @@ public:
     answer handle(request_view const& request);
     user_store& users() noexcept { return store_; }
     user_store const& users() const noexcept { return store_; }
+    file_store& files() noexcept { return files_; }
+    file_store const& files() const noexcept { return files_; }
     std::string const& default_token() const noexcept;
 
 private:
@@ -64,6 +81,7 @@ private:
     options opts_;
     std::string users_path_; ///< prefix + "/users", made once
     user_store store_;
+    file_store files_;
     auth_service auth_; ///< /api/auth, and the JWTs of the Users routes
     std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> tokens_; // token -> loginId
 };

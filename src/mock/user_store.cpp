@@ -6,20 +6,23 @@
 namespace igtcloud::mock::detail {
 namespace {
 
-entities::user_info new_user(entities::user_create const& u, std::string uuid)
+entities::user_info new_user(user_fields const& u, std::string uuid)
 {
     entities::user_info user;
     user.login_id = u.login_id;
     user.user_uuid = std::move(uuid);
     auto& profile = user.profile.emplace();
-    profile.given_name = u.name;
+    profile.given_name = u.given_name;
     profile.family_name = u.family_name;
     profile.contact = entities::contact{.email_address = u.email, .mobile_phone = u.mobile};
     profile.disabled = false;
-    profile.preferred_language = "en";
+    profile.preferred_language = u.preferred_language.value_or("en");
     profile.roles = std::vector<std::string>{};
     profile.organization_roles = std::vector<entities::organization_role>{};
-    user.settings = entities::user_settings{.preferred_language = "en"};
+    user.settings = entities::user_settings{.ist_level = u.ist_level,
+                                            .preferred_language = u.preferred_language.value_or("en"),
+                                            .training_start_date = u.training_start_date,
+                                            .training_end_date = u.training_end_date};
     user.account_status = entities::account_status{.mfa_status = "NOT_ENROLLED",
                                                    .email_verified = false,
                                                    .disabled = false,
@@ -27,18 +30,38 @@ entities::user_info new_user(entities::user_create const& u, std::string uuid)
     return user;
 }
 
-void apply_update(entities::user_info& user, entities::user_create const& u)
+void apply_settings(entities::user_info& user, user_fields const& u)
+{
+    auto& settings = user.settings ? *user.settings : user.settings.emplace();
+    if (u.ist_level) settings.ist_level = u.ist_level;
+    if (u.preferred_language) settings.preferred_language = u.preferred_language;
+    if (u.training_start_date) settings.training_start_date = u.training_start_date;
+    if (u.training_end_date) settings.training_end_date = u.training_end_date;
+}
+
+void apply_update(entities::user_info& user, user_fields const& u)
 {
     if (u.login_id) user.login_id = u.login_id;
     auto& profile = user.profile ? *user.profile : user.profile.emplace();
-    if (u.name) profile.given_name = u.name;
+    if (u.given_name) profile.given_name = u.given_name;
     if (u.family_name) profile.family_name = u.family_name;
+    if (u.preferred_language) profile.preferred_language = u.preferred_language;
     auto& contact = profile.contact ? *profile.contact : profile.contact.emplace();
     if (u.email) contact.email_address = u.email;
     if (u.mobile) contact.mobile_phone = u.mobile;
+    apply_settings(user, u);
 }
 
 } // namespace
+
+user_fields fields_of_seed(entities::user_create const& u)
+{
+    return user_fields{.login_id = u.login_id,
+                       .email = u.email,
+                       .given_name = u.name,
+                       .family_name = u.family_name,
+                       .mobile = u.mobile};
+}
 
 record_ptr user_store::at(index const& by, std::string_view key) const
 {
@@ -117,7 +140,7 @@ record_ptr user_store::publish(std::uint64_t seq, entities::user_info user)
     return r;
 }
 
-std::pair<record_ptr, bool> user_store::create(entities::user_create const& u)
+std::pair<record_ptr, bool> user_store::create(user_fields const& u)
 {
     auto uuid = make_uuid();
     std::unique_lock lock(mutex_);
@@ -139,7 +162,7 @@ record_ptr user_store::insert(entities::user_info user)
     return publish(seq, std::move(user));
 }
 
-user_store::update_result user_store::update(std::string_view user_uuid, entities::user_create const& u)
+user_store::update_result user_store::update(std::string_view user_uuid, user_fields const& u)
 {
     std::unique_lock lock(mutex_);
     auto it = by_uuid_.find(user_uuid);
@@ -155,6 +178,22 @@ user_store::update_result user_store::update(std::string_view user_uuid, entitie
     apply_update(user, u);
     publish(seq, std::move(user));
     return update_result::updated;
+}
+
+bool user_store::clear_training_settings(std::string_view user_uuid)
+{
+    std::unique_lock lock(mutex_);
+    auto it = by_uuid_.find(user_uuid);
+    if (it == by_uuid_.end()) return false;
+    auto const seq = it->second;
+    auto user = by_seq_.at(seq)->user;
+    if (user.settings) {
+        user.settings->ist_level.reset();
+        user.settings->training_start_date.reset();
+        user.settings->training_end_date.reset();
+    }
+    publish(seq, std::move(user));
+    return true;
 }
 
 bool user_store::remove(std::string_view user_uuid)

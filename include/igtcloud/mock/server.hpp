@@ -20,6 +20,25 @@
 
 namespace igtcloud::mock {
 
+/// Which version of the Users spec the server follows where the two differ (DESIGN.md §7).
+enum class api_version {
+    seed, ///< spec/users-api.swagger.json: POST/PUT bodies are UserCreateModel (loginId and email required)
+    /// spec/users-api-2023.swagger.json: POST/PUT bodies are UserRequest (givenName, familyName, email and
+    /// loginId required; istLevel, preferredLanguage, trainingStartDate, trainingEndDate read as well)
+    v2023,
+};
+
+/// A file of a user's store (the 2023 spec's File, with its bytes), as GET /users/files lists it and
+/// GET /users/download-files zips it.
+struct stored_file {
+    std::string key{};                          ///< `key`: unique per user, any bytes but empty
+    std::string file_name{};                    ///< `fileName`: the key's last '/'-separated segment
+    std::string type{};                         ///< `type`: a media type guessed from the extension
+    std::uint64_t file_size{};                  ///< `fileSize`: bytes.size()
+    bool is_completed{true};                    ///< `isCompleted`: stored files are complete uploads
+    std::shared_ptr<std::string const> bytes{}; ///< the content (shared, never copied per download)
+};
+
 /// How the server behaves. The binary's flags map one to one onto these members.
 struct options {
     std::uint16_t port{0};       ///< --port; 0: an ephemeral port (see server::port())
@@ -55,6 +74,15 @@ struct options {
     std::string audience{"igtcloud-mock"};
     /// --token-lifetime: how long the JWT of a login or refresh lives (its `exp` and the cookie's Max-Age).
     std::chrono::seconds token_lifetime{3600};
+
+    // The 2023 spec (DESIGN.md §7).
+    api_version api{api_version::seed}; ///< --api seed|2023: the create/update body the server demands
+    /// --files-per-user: files stored at start for each token's, --user's and --service-key's user (the
+    /// callers), keyed "seed/file-00001.bin", ...; 0: none.
+    std::size_t files_per_user{0};
+    /// --file-bytes: the size of each seeded file. Their content (a fixed pseudo-random pattern) is held once
+    /// and shared by all of them. At most 4 GiB - 1: the download's zip has no ZIP64.
+    std::uint64_t file_bytes{1024};
 };
 
 /// Counters for tests. Routes are named like "GET /users/{user_uuid}", the auth API's like "POST
@@ -107,6 +135,13 @@ public:
     std::size_t user_count() const;
     /// Creates a user as POST /users would (or returns the existing one with that loginId).
     entities::user_info add_user(entities::user_create const& u);
+
+    /// Stores `bytes` as the file `key` of a user, given by userUUID or loginId, replacing any file with that
+    /// key. Throws std::invalid_argument for an unknown user or an empty key, std::length_error for 4 GiB or
+    /// more (the download's zip has no ZIP64).
+    void add_file(std::string_view user_uuid_or_login, std::string key, std::string bytes);
+    /// The files of a user (by userUUID or loginId) in key order; empty for an unknown user.
+    std::vector<stored_file> files_of(std::string_view user_uuid_or_login) const;
 
 private:
     struct impl;
