@@ -11,4 +11,5 @@
 #include <igtcloud/entities/options.hpp>
 #include <igtcloud/entities/provision.hpp>
 #include <igtcloud/entities/session.hpp>
+#include <igtcloud/entities/storage_files_api.hpp>
 #include <igtcloud/entities/users_api.hpp>

@@ -1,7 +1,7 @@
 #pragma once
 
-// The operations of the Users resource (the seed spec's ten and three of the 2023 spec's four), for any
-// Asio completion token.
+// The operations of the Users resource (the seed spec's ten here, three of the 2023 spec's four in
+// storage_files_api.hpp), for any Asio completion token.
 //
 // Every operation completes with `void(api_result<T>)`: the value on success, else an api_error (HTTP 4xx/5xx
 // as http_status codes, transport errors as Asio/Beast/SSL codes, error::timeout,
@@ -14,20 +14,13 @@
 
 #include <igtcloud/entities/created.hpp>
 #include <igtcloud/entities/detail/operation.hpp>
+#include <igtcloud/entities/storage_files_api.hpp>
 
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/deferred.hpp>
 
-#include <string>
 #include <string_view>
-#include <vector>
 
 namespace igtcloud::entities {
-
-/// A completion token for an operation whose value is T (`token_for<T> Token` in a template head): one
-/// that accepts the completion signature `void(api_result<T>)`.
-template <class Token, class T>
-concept token_for = boost::asio::completion_token_for<Token, void(api_result<T>)>;
 
 /// A cheap handle on a session's Users operations (`session::users()`); copy it freely. It keeps the
 /// session's shared state alive, but operations started after the session is destroyed fail with
@@ -42,10 +35,15 @@ concept token_for = boost::asio::completion_token_for<Token, void(api_result<T>)
 /// cancellation slot (it then completes with `asio::error::operation_aborted`). The handler runs on its
 /// associated executor. Lifetimes: arguments are copied into the operation before the call returns.
 /// Thread safety: any thread, concurrently.
-class users_api {
+///
+/// The 2023 spec's operations on the caller's stored files and training settings come from its base
+/// storage_files_api (`users.async_get_user_files(...)`).
+class users_api : public storage_files_api {
 public:
     /// Made by session::users(); not for direct use.
-    explicit users_api(std::shared_ptr<detail::client_impl> impl) noexcept : impl_(std::move(impl)) {}
+    explicit users_api(std::shared_ptr<detail::client_impl> impl) noexcept
+        : storage_files_api(std::move(impl))
+    {}
 
     /// GET /users/me: the caller's user. Completes with `void(api_result<user_info>)`.
     template <token_for<user_info> Token = boost::asio::deferred_t>
@@ -194,63 +192,6 @@ public:
     {
         return async_post_user_profile(request_options{}, std::forward<Token>(token));
     }
-
-    // The 2023 spec's operations (DESIGN.md §7): the caller's stored files and training settings.
-
-    /// GET /users/files: the caller's stored files. Completes with
-    /// `void(api_result<std::vector<user_file>>)`.
-    template <token_for<std::vector<user_file>> Token = boost::asio::deferred_t>
-    auto async_get_user_files(request_options opts, Token&& token = {})
-    {
-        return call(detail::get_user_files_params{std::move(opts)}, std::forward<Token>(token));
-    }
-    /// async_get_user_files with default request_options.
-    template <token_for<std::vector<user_file>> Token = boost::asio::deferred_t>
-    auto async_get_user_files(Token&& token = {})
-    {
-        return async_get_user_files(request_options{}, std::forward<Token>(token));
-    }
-
-    /// DELETE /users/files?keys=K1&keys=K2: deletes the caller's files with these keys (user_file::key), one
-    /// `keys` query parameter per key, each percent-encoded as a query value. Completes with
-    /// `void(api_result<void>)` (204). No key at all, or an empty key, is error::invalid_argument with
-    /// nothing sent (the spec's default, no `keys`, would not say which files to delete).
-    template <token_for<void> Token = boost::asio::deferred_t>
-    auto async_delete_user_files(std::vector<std::string> keys, request_options opts, Token&& token = {})
-    {
-        return call(detail::delete_user_files_params{std::move(keys), std::move(opts)},
-                    std::forward<Token>(token));
-    }
-    /// async_delete_user_files with default request_options.
-    template <token_for<void> Token = boost::asio::deferred_t>
-    auto async_delete_user_files(std::vector<std::string> keys, Token&& token = {})
-    {
-        return async_delete_user_files(std::move(keys), request_options{}, std::forward<Token>(token));
-    }
-
-    /// DELETE /users/training-settings: resets the caller's training settings. Completes with
-    /// `void(api_result<void>)` (204).
-    template <token_for<void> Token = boost::asio::deferred_t>
-    auto async_delete_training_settings(request_options opts, Token&& token = {})
-    {
-        return call(detail::delete_training_settings_params{std::move(opts)}, std::forward<Token>(token));
-    }
-    /// async_delete_training_settings with default request_options.
-    template <token_for<void> Token = boost::asio::deferred_t>
-    auto async_delete_training_settings(Token&& token = {})
-    {
-        return async_delete_training_settings(request_options{}, std::forward<Token>(token));
-    }
-
-private:
-    template <class Params, class Token>
-    auto call(Params params, Token&& token)
-    {
-        return boost::asio::async_initiate<Token, detail::signature_t<Params>>(detail::initiation{impl_},
-                                                                               token, std::move(params));
-    }
-
-    std::shared_ptr<detail::client_impl> impl_;
 };
 
 } // namespace igtcloud::entities
