@@ -18,6 +18,7 @@
 #include "entities/auth/auth.hpp"
 #include "support/rsa_test_keys.hpp"
 #include "support/session_kit.hpp"
+#include "support/temp_dir.hpp"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,28 +40,7 @@ inline std::string const& password()
 }
 inline constexpr char const* service_sub = "svc-robot";
 
-/// A folder of its own under the temp dir, removed at the end.
-struct temp_dir {
-    std::filesystem::path path;
-    temp_dir()
-    {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "igtcloud-auth-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~temp_dir()
-    {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    std::string file(std::string const& name) const { return (path / name).string(); }
-    std::string write(std::string const& name, std::string const& text, unsigned mode = 0600) const
-    {
-        auto const p = file(name);
-        std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
-        ::chmod(p.c_str(), mode);
-        return p;
-    }
-};
+using igtcloud::test::temp_dir;
 
 /// A mock with a password user and a service identity (its public key in `dir`).
 inline mock::options mock_options(temp_dir const& dir, std::chrono::seconds lifetime = 3600s)

@@ -17,6 +17,7 @@
 #include "integration/mock_2023_kit.hpp"
 #include "support/process.hpp"
 #include "support/raw_client.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -28,17 +29,7 @@ using namespace std::chrono_literals;
 
 constexpr char const* unzip_binary = "/usr/bin/unzip"; // Debian's unzip (scripts/install-deps.sh)
 
-/// A fresh temporary directory, removed at the end.
-struct temp_dir {
-    fs::path path;
-    temp_dir()
-    {
-        std::string pattern = (fs::temp_directory_path() / "igtcloud-mock-2023-XXXXXX").string();
-        BOOST_TEST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~temp_dir() { fs::remove_all(path); }
-};
+using igtcloud::test::temp_dir;
 
 /// Runs unzip with `args`: its exit status and its stdout.
 int run_unzip(std::vector<std::string> args, std::string& out)

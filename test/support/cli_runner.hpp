@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/temp_dir.hpp"
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,18 +35,7 @@ namespace json = boost::json;
 namespace mock = igtcloud::mock;
 using namespace std::chrono_literals;
 
-/// A fresh temp directory, removed at the end.
-struct temp_dir {
-    fs::path path;
-    temp_dir()
-    {
-        std::string pattern = (fs::temp_directory_path() / "igtcloud-cli-XXXXXX").string();
-        BOOST_TEST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~temp_dir() { fs::remove_all(path); }
-    fs::path operator/(std::string const& name) const { return path / name; }
-};
+using igtcloud::test::temp_dir;
 
 inline std::string slurp(fs::path const& p)
 {

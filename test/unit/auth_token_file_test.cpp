@@ -12,6 +12,7 @@
 
 #include "entities/auth/base64.hpp"
 #include "entities/auth/token_file.hpp"
+#include "support/temp_dir.hpp"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,22 +23,7 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using igtcloud::entities::error;
 
-// A fresh folder per test case, removed afterwards.
-struct temp_dir {
-    fs::path path;
-    temp_dir()
-    {
-        std::string tmpl = (fs::temp_directory_path() / "igtcloud-auth-XXXXXX").string();
-        BOOST_TEST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~temp_dir()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    fs::path operator/(char const* name) const { return path / name; }
-};
+using igtcloud::test::temp_dir;
 
 void write_raw(fs::path const& p, std::string const& bytes, mode_t mode = 0644)
 {
