@@ -6,6 +6,7 @@
 #include <igtcloud/entities/auth.hpp>
 #include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/created.hpp>
+#include <igtcloud/entities/download.hpp>
 #include <igtcloud/entities/error.hpp>
 #include <igtcloud/entities/models.hpp>
 #include <igtcloud/entities/options.hpp>

@@ -1,7 +1,7 @@
 #pragma once
 
 // The 2023 spec's operations on the caller's own storage (DESIGN.md §7): its stored files and its training
-// settings, for any Asio completion token. The download (async_download_user_files) is not here yet.
+// settings, for any Asio completion token; the download streams into a download_sink (download.hpp).
 //
 // As every Users operation (users_api.hpp): each completes with `void(api_result<T>)`, never inside its
 // initiating call, honours per-operation cancellation through the handler's cancellation slot, completes on
@@ -10,9 +10,11 @@
 
 #include <igtcloud/entities/detail/operation.hpp>
 #include <igtcloud/entities/detail/operations_base.hpp>
+#include <igtcloud/entities/download.hpp>
 
 #include <boost/asio/deferred.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -54,6 +56,27 @@ public:
     auto async_delete_user_files(std::vector<std::string> keys, Token&& token = {})
     {
         return async_delete_user_files(std::move(keys), request_options{}, std::forward<Token>(token));
+    }
+
+    /// GET /users/download-files (`Accept: application/zip`): streams the zip archive of the caller's stored
+    /// files into `sink` (see download_sink for a file's `.part` and rename, a callable's chunks, and what a
+    /// retry does). Completes with `void(api_result<std::uint64_t>)`: the bytes written to the sink. The
+    /// archive may be of any size: memory stays bounded by the connection's read buffer;
+    /// session_options::max_response_bytes does not apply, session_options::max_download_bytes does
+    /// (error::response_too_large). The deadline is the whole download's (request_options::timeout, else
+    /// session_options::request_timeout): give a large archive the time it needs. A bad sink (see
+    /// download_sink) is error::invalid_argument with nothing sent.
+    template <token_for<std::uint64_t> Token = boost::asio::deferred_t>
+    auto async_download_user_files(download_sink sink, request_options opts, Token&& token = {})
+    {
+        return call(detail::download_user_files_params{std::move(sink), std::move(opts)},
+                    std::forward<Token>(token));
+    }
+    /// async_download_user_files with default request_options.
+    template <token_for<std::uint64_t> Token = boost::asio::deferred_t>
+    auto async_download_user_files(download_sink sink, Token&& token = {})
+    {
+        return async_download_user_files(std::move(sink), request_options{}, std::forward<Token>(token));
     }
 
     /// DELETE /users/training-settings: resets the caller's training settings. Completes with

@@ -1,6 +1,6 @@
 #pragma once
 
-// The operations of the Users resource (the seed spec's ten here, three of the 2023 spec's four in
+// The operations of the Users resource (the seed spec's ten here, the 2023 spec's four in
 // storage_files_api.hpp), for any Asio completion token.
 //
 // Every operation completes with `void(api_result<T>)`: the value on success, else an api_error (HTTP 4xx/5xx

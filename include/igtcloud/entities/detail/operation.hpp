@@ -5,6 +5,7 @@
 
 #include <igtcloud/entities/config.hpp>
 #include <igtcloud/entities/created.hpp>
+#include <igtcloud/entities/download.hpp>
 #include <igtcloud/entities/error.hpp>
 #include <igtcloud/entities/models.hpp>
 #include <igtcloud/entities/options.hpp>
@@ -12,6 +13,7 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -80,6 +82,11 @@ struct IGTCLOUD_ENTITIES_DECL delete_user_files_params {
     std::vector<std::string> keys{};
     request_options options{};
     using response_type = void;
+};
+struct IGTCLOUD_ENTITIES_DECL download_user_files_params {
+    download_sink sink{};
+    request_options options{};
+    using response_type = std::uint64_t; ///< bytes written to the sink
 };
 struct IGTCLOUD_ENTITIES_DECL delete_training_settings_params {
     request_options options{};
