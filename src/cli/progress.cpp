@@ -1,4 +1,4 @@
-// igtcloud-users provision: the progress bar (terminal) or progress lines (logs) on stderr.
+// igtcloud-users: the progress line on stderr (redrawn on a terminal, plain lines for logs), provision's bar.
 #include "cli/progress.hpp"
 
 #include <algorithm>
@@ -10,8 +10,6 @@
 
 namespace igtcloud::cli {
 namespace {
-
-using clock_type = std::chrono::steady_clock;
 
 double rate_of(entities::provision_progress const& p)
 {
@@ -56,13 +54,6 @@ std::string figures(entities::provision_progress const& p)
     return text;
 }
 
-std::size_t terminal_columns(std::FILE* out)
-{
-    winsize size{};
-    if (::ioctl(::fileno(out), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
-    return 80;
-}
-
 } // namespace
 
 std::string clock_text(double seconds)
@@ -76,12 +67,88 @@ std::string clock_text(double seconds)
     return buffer;
 }
 
-progress_display::progress_display(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
+std::string byte_size_text(double bytes)
+{
+    static constexpr char const* units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    char buffer[32];
+    if (!(bytes >= 0)) bytes = 0; // negative or NaN
+    if (bytes < 1023.5) {
+        std::snprintf(buffer, sizeof buffer, "%.0f B", bytes);
+        return buffer;
+    }
+    auto value = bytes / 1024;
+    std::size_t unit = 0;
+    for (; value >= 1023.95 && unit + 1 < std::size(units); ++unit)
+        value /= 1024;
+    std::snprintf(buffer, sizeof buffer, "%.1f %s", value, units[unit]);
+    return buffer;
+}
 
-std::chrono::milliseconds progress_display::interval() const noexcept
+status_line::status_line(std::FILE* out, bool terminal, clock_type::time_point start)
+    : out_(out)
+    , terminal_(terminal)
+{
+    if (!terminal_) last_ = start; // the first plain line after one interval
+}
+
+std::chrono::milliseconds status_line::interval() const noexcept
 {
     return std::chrono::milliseconds(terminal_ ? 100 : 1000);
 }
+
+bool status_line::due(clock_type::time_point now)
+{
+    if (finished_ || (last_ && now - *last_ < interval())) return false;
+    last_ = now;
+    return true;
+}
+
+void status_line::show(std::string_view line)
+{
+    if (finished_) return;
+    if (!terminal_) {
+        std::fprintf(out_, "%.*s\n", static_cast<int>(line.size()), line.data());
+        std::fflush(out_);
+        return;
+    }
+    auto const width = columns();
+    if (line.size() >= width) line = line.substr(0, width - 1);
+    std::fprintf(out_, "\r\033[K%.*s", static_cast<int>(line.size()), line.data());
+    std::fflush(out_);
+    drawn_ = true;
+}
+
+void status_line::note(std::string_view line)
+{
+    clear();
+    std::fprintf(out_, "%.*s\n", static_cast<int>(line.size()), line.data());
+    std::fflush(out_);
+}
+
+void status_line::finish()
+{
+    if (drawn_) std::fputs("\n", out_); // the line's last state stays on the screen
+    std::fflush(out_);
+    drawn_ = false;
+    finished_ = true;
+}
+
+std::size_t status_line::columns() const
+{
+    winsize size{};
+    if (::ioctl(::fileno(out_), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+    return 80;
+}
+
+void status_line::clear()
+{
+    if (!drawn_) return;
+    std::fputs("\r\033[K", out_);
+    std::fflush(out_);
+    drawn_ = false;
+}
+
+progress_display::progress_display(std::FILE* out, bool terminal) : line_(out, terminal) {}
 
 std::string progress_display::bar_line(entities::provision_progress const& p, std::size_t bar_width)
 {
@@ -114,47 +181,16 @@ std::string progress_display::plain_line(entities::provision_progress const& p)
 
 void progress_display::update(entities::provision_progress const& p)
 {
-    if (finished_) return;
-    auto const now = clock_type::now();
-    if (!terminal_) {
-        if (now - last_line_ < interval()) return;
-        last_line_ = now;
-        std::fprintf(out_, "%s\n", plain_line(p).c_str());
-        std::fflush(out_);
+    if (!line_.terminal()) {
+        if (line_.due(std::chrono::steady_clock::now())) line_.show(plain_line(p));
         return;
     }
-    auto const columns = terminal_columns(out_);
+    // The provisioner paces its reports at interval(): every one is drawn.
+    auto const columns = line_.columns();
     auto const text_width = figures(p).size() + 3;
     auto const bar_width =
         columns > text_width + 12 ? std::min<std::size_t>(30, columns - text_width - 2) : 0;
-    auto line = bar_line(p, bar_width);
-    if (line.size() >= columns) line.resize(columns - 1);
-    std::fprintf(out_, "\r\033[K%s", line.c_str());
-    std::fflush(out_);
-    drawn_ = true;
-}
-
-void progress_display::note(std::string_view line)
-{
-    clear();
-    std::fprintf(out_, "%.*s\n", static_cast<int>(line.size()), line.data());
-    std::fflush(out_);
-}
-
-void progress_display::finish()
-{
-    if (drawn_) std::fputs("\n", out_); // the bar's last state stays on the screen
-    std::fflush(out_);
-    drawn_ = false;
-    finished_ = true;
-}
-
-void progress_display::clear()
-{
-    if (!drawn_) return;
-    std::fputs("\r\033[K", out_);
-    std::fflush(out_);
-    drawn_ = false;
+    line_.show(bar_line(p, bar_width));
 }
 
 } // namespace igtcloud::cli
