@@ -29,7 +29,8 @@ OUTPUT
   stdout: the answer as one JSON document (API names; indented on a terminal); 204 operations print nothing.
   stderr: on failure, one JSON line {"status": N, "message": "..."} (status 0: no HTTP answer).
 EXIT CODES
-  0 success   1 API error (4xx/5xx; provision: an item failed or the run was interrupted)
+  0 success   1 API error (4xx/5xx; provision: an item failed or the run was interrupted;
+                download-files: interrupted)
   2 usage error   3 transport, TLS or timeout error)";
 
 /// The options given on the command line, before the environment fills the gaps.
@@ -67,9 +68,10 @@ void declare_global(CLI::App& app, global_options& g, raw_options& raw)
     raw.jwt = app.add_option("--jwt", g.jwt, "X-JWT token (default: $IGTCLOUD_JWT)");
     raw.csrf = app.add_option("--csrf", g.csrf, "X-CSRF-TOKEN token (default: $IGTCLOUD_CSRF)");
     raw.fields = app.add_option("--fields", raw.fields_value, "X-Fields mask, e.g. '{loginId,userUUID}'");
-    raw.timeout = app.add_option("--timeout", raw.timeout_value,
-                                 "seconds for each operation, retries included (default: 30)")
-                      ->check(CLI::Range(0.001, 86400.0));
+    raw.timeout =
+        app.add_option("--timeout", raw.timeout_value,
+                       "seconds for each operation, retries included (default: 30; download-files: 3600)")
+            ->check(CLI::Range(0.001, 86400.0));
     raw.connections = app.add_option("--connections", raw.connections_value,
                                      "connection pool size (default: 16; provision: --concurrency)")
                           ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
@@ -107,6 +109,29 @@ std::optional<entities::date_time> date_time_of(std::optional<std::string> const
         throw usage_error{std::string(option) +
                           ": not an RFC 3339 date-time (e.g. 2024-01-31T09:00:00Z): " + *text};
     return parsed;
+}
+
+constexpr char const* download_footer = R"(OUTPUT
+  --output PATH  the archive goes to PATH.part, renamed to PATH once complete (replacing a file there); a
+                 failed or interrupted download leaves PATH as it was and no PATH.part. Prints one line
+                 {"bytes": N, "path": "PATH"}.
+  --output -     the archive on stdout (refused when stdout is a terminal), nothing else. What went to stdout
+                 cannot be taken back, so the download is not retried once bytes went out; on a failure
+                 stdout holds part of the archive.
+PROGRESS
+  on stderr when it is a terminal: bytes so far, the total with a percentage when the size is known, the
+  rate and the time left, redrawn in place; otherwise a plain line every second.
+DEADLINE
+  --timeout SECONDS bounds the whole download, retries included; default 3600 for this command.
+  Ctrl-C (SIGINT) or SIGTERM cancels the download (exit 1); a second one kills the process.)";
+
+void declare_download(CLI::App& app, download_arguments& d)
+{
+    auto* cmd = app.add_subcommand("download-files",
+                                   "download the caller's files as one zip archive to PATH or stdout (2023 "
+                                   "spec; prints {\"bytes\", \"path\"} for a PATH)");
+    cmd->footer(download_footer);
+    cmd->add_option("--output", d.output, "PATH to write the zip archive to, or '-' for stdout")->required();
 }
 
 void declare_auth_commands(CLI::App& app, invocation& inv, raw_options& raw)
@@ -147,6 +172,7 @@ void declare_commands(CLI::App& app, invocation& inv)
                        "delete the caller's files with these keys (2023 spec; prints nothing)")
         ->add_option("KEY", inv.keys, "a file's key (as `files` shows it); one or more")
         ->required();
+    declare_download(app, inv.download);
     app.add_subcommand("delete-training-settings",
                        "reset the caller's training settings (2023 spec; prints nothing)");
     app.add_subcommand("resend-activation", "send the activation mail again: prints the outcome")

@@ -53,6 +53,11 @@ struct provision_arguments {
     std::optional<std::string> report{}; ///< --report FILE
 };
 
+/// download-files' options.
+struct download_arguments {
+    std::string output{}; ///< --output PATH, or "-": stdout
+};
+
 /// login's options.
 struct login_arguments {
     std::string username{};                ///< --username, else $CLOUD_USERNAME
@@ -69,6 +74,7 @@ struct invocation {
     std::vector<std::string> keys{};     ///< delete-files KEY...
     user_arguments user{};
     provision_arguments provision{};
+    download_arguments download{};
     login_arguments login{};
 };
 

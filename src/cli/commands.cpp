@@ -17,6 +17,7 @@
 #include <type_traits>
 
 #include "cli/auth_commands.hpp"
+#include "cli/download_command.hpp"
 #include "cli/output.hpp"
 #include "cli/provision.hpp"
 
@@ -88,6 +89,7 @@ std::optional<int> run_2023_command(invocation const& inv, asio::io_context& ioc
     if (c == "delete-files")
         return run_operation<void>(
             ioc, s, [&](auto h) { users.async_delete_user_files(inv.keys, req, std::move(h)); });
+    if (c == "download-files") return run_download(inv, ioc, s);
     if (c == "delete-training-settings")
         return run_operation<void>(ioc, s,
                                    [&](auto h) { users.async_delete_training_settings(req, std::move(h)); });
