@@ -17,10 +17,8 @@
 #include "support/cli_runner.hpp"
 #include "support/process.hpp"
 #include "support/rsa_test_keys.hpp"
-#include <poll.h>
-#include <pty.h>
+#include "support/tty_runner.hpp"
 #include <sys/stat.h>
-#include <termios.h>
 
 using namespace igtcloud::test::cli;
 namespace auth = igtcloud::entities::detail::auth;
@@ -135,64 +133,6 @@ std::string login_id_of(cli_result const& r)
 {
     if (r.code != 0) return "<exit " + std::to_string(r.code) + ": " + r.err + ">";
     return str(stdout_object(r), "loginId");
-}
-
-/// The whole output of a child on a pseudo-terminal, written `answer` once `prompt` shows, and whether the
-/// terminal echoed input at the prompt and once the child was gone.
-struct tty_run {
-    int code{-1}; ///< -1: killed by a signal
-    std::string transcript{};
-    bool prompted{};
-    bool echo_at_prompt{true};
-    bool echo_at_end{};
-};
-
-bool echoes(int master)
-{
-    termios t{};
-    BOOST_TEST_REQUIRE(::tcgetattr(master, &t) == 0);
-    return (t.c_lflag & ECHO) != 0;
-}
-
-/// Reads the master side until the child closes it (its EOF is EIO on Linux) or a minute passes.
-void read_transcript(int master, tty_run& run, std::string const& prompt, std::string const& answer)
-{
-    auto const until = std::chrono::steady_clock::now() + 60s;
-    while (std::chrono::steady_clock::now() < until) {
-        pollfd p{master, POLLIN, 0};
-        if (::poll(&p, 1, 100) <= 0) continue;
-        char buffer[512];
-        auto const n = ::read(master, buffer, sizeof buffer);
-        if (n <= 0) return;
-        run.transcript.append(buffer, static_cast<std::size_t>(n));
-        if (!run.prompted && run.transcript.find(prompt) != std::string::npos) {
-            run.prompted = true;
-            run.echo_at_prompt = echoes(master);
-            BOOST_TEST_REQUIRE(::write(master, answer.data(), answer.size()) ==
-                               static_cast<ssize_t>(answer.size()));
-        }
-    }
-}
-
-/// igtcloud-users `args` with stdin, stdout and stderr on a new pseudo-terminal (its controlling terminal).
-tty_run run_on_tty(std::vector<std::string> args, std::map<std::string, std::string> env,
-                   std::string const& prompt, std::string const& answer)
-{
-    temp_dir dir;
-    auto envs = cli_environment(std::move(env), dir / "no-token-file");
-    exec_vectors program(args, envs);
-    int master = -1;
-    pid_t const pid = ::forkpty(&master, nullptr, nullptr, nullptr);
-    BOOST_TEST_REQUIRE(pid >= 0);
-    if (pid == 0) program.exec();
-    tty_run run;
-    read_transcript(master, run, prompt, answer);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    run.echo_at_end = echoes(master);
-    ::close(master);
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
 }
 
 } // namespace

@@ -18,6 +18,7 @@
 #include "support/process.hpp"
 #include "support/raw_client.hpp"
 #include "support/temp_dir.hpp"
+#include "support/unzip.hpp"
 
 namespace {
 
@@ -27,35 +28,9 @@ using igtcloud::test::raw_client;
 using namespace mock_2023;
 using namespace std::chrono_literals;
 
-constexpr char const* unzip_binary = "/usr/bin/unzip"; // Debian's unzip (scripts/install-deps.sh)
-
+using igtcloud::test::run_unzip;
 using igtcloud::test::temp_dir;
-
-/// Runs unzip with `args`: its exit status and its stdout.
-int run_unzip(std::vector<std::string> args, std::string& out)
-{
-    BOOST_TEST_REQUIRE(fs::exists(unzip_binary), "unzip is missing: run scripts/install-deps.sh");
-    igtcloud::test::process p(unzip_binary, std::move(args));
-    out.clear();
-    for (auto line = p.line(); !line.empty(); line = p.line())
-        out += line;
-    return p.wait_exit();
-}
-
-std::string read_file(fs::path const& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-/// Every regular file below `root`, by its path relative to it, with its content.
-std::map<std::string, std::string> tree_of(fs::path const& root)
-{
-    std::map<std::string, std::string> out;
-    for (auto const& e : fs::recursive_directory_iterator(root))
-        if (e.is_regular_file()) out[fs::relative(e.path(), root).string()] = read_file(e.path());
-    return out;
-}
+using igtcloud::test::tree_of;
 
 /// Downloads the caller's zip, checks its head, has `unzip -t` test it and extracts it: the entries by name.
 /// An empty archive: unzip says "zipfile is empty" and exits 1 (a warning), so the 22-byte end record is
