@@ -24,6 +24,9 @@
 #include "support/scripted_server.hpp"
 #include "support/tty_runner.hpp"
 #include "support/unzip.hpp"
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace igtcloud::test::cli;
 using igtcloud::test::file_bytes;
@@ -122,6 +125,36 @@ bool appears(fs::path const& p)
     for (int i = 0; i < 2000 && !fs::exists(p); ++i)
         std::this_thread::sleep_for(10ms);
     return fs::exists(p);
+}
+
+/// igtcloud-users `args` with its stdout on `stdout_fd` (the child's; closed here), stdin /dev/null: the exit
+/// code and stderr (killed after a minute).
+cli_result run_with_stdout(std::vector<std::string> args, int stdout_fd)
+{
+    temp_dir dir;
+    auto envs = cli_environment({}, dir / "no-token-file");
+    exec_vectors program(args, envs);
+    auto const err = dir.file("stderr");
+    pid_t const pid = ::fork();
+    BOOST_TEST_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::dup2(stdout_fd, STDOUT_FILENO);
+        ::dup2(::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), STDERR_FILENO);
+        ::dup2(::open("/dev/null", O_RDONLY), STDIN_FILENO);
+        program.exec();
+    }
+    ::close(stdout_fd);
+    int status = 0;
+    auto const until = std::chrono::steady_clock::now() + 60s;
+    while (::waitpid(pid, &status, WNOHANG) != pid) {
+        if (std::chrono::steady_clock::now() > until) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(5ms);
+    }
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, {}, slurp(err)};
 }
 
 std::string const precious = std::string("an earlier archive\0\x01\xff", 22);
@@ -244,6 +277,38 @@ BOOST_AUTO_TEST_CASE(stops_without_retry_after_bytes_on_output_dash)
     BOOST_TEST(!r.out.empty());
     BOOST_TEST(r.out.size() < archive.size());
     BOOST_TEST((archive.compare(0, r.out.size(), r.out) == 0), "stdout is not a prefix of the archive");
+}
+
+BOOST_AUTO_TEST_CASE(stops_with_epipe_on_closed_stdout)
+{
+    mock::server srv;
+    add_files(srv);
+    int fds[2];
+    BOOST_TEST_REQUIRE(::pipe(fds) == 0);
+    ::close(fds[0]); // nobody reads: every write to the pipe fails with EPIPE
+    auto const r = run_with_stdout(against(srv, {"download-files", "--output", "-"}), fds[1]);
+    BOOST_TEST(r.code == 3, r.err); // not killed by SIGPIPE
+    BOOST_TEST(status_of(r) == 0);
+    BOOST_TEST(str(error_line(r), "message").find("Broken pipe") != std::string::npos, r.err);
+    BOOST_TEST(downloads(srv) == 1u); // a sink error is not retried
+}
+
+BOOST_AUTO_TEST_CASE(fails_with_enospc_on_full_stdout)
+{
+    // a 3 MiB archive fails while it arrives; a tiny one stays in stdout's buffer until the final flush
+    for (bool const large : {true, false}) {
+        mock::server srv;
+        if (large)
+            add_files(srv);
+        else
+            srv.add_file(admin, "tiny.txt", "tiny");
+        int const full = ::open("/dev/full", O_WRONLY);
+        BOOST_TEST_REQUIRE(full >= 0);
+        auto const r = run_with_stdout(against(srv, {"download-files", "--output", "-"}), full);
+        BOOST_TEST(r.code == 3, (large ? "large: " : "tiny: ") << r.err);
+        BOOST_TEST(str(error_line(r), "message").find("No space left on device") != std::string::npos, r.err);
+        BOOST_TEST(downloads(srv) == 1u);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(fails_with_401_and_keeps_existing_file_on_unknown_token)
