@@ -14,9 +14,11 @@ build=${BUILD:-build/bench-release}
 work=$PWD/build/bench-work/download
 bash scripts/install-deps.sh
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIGTCLOUD_BUILD_TESTS=OFF \
-  -DIGTCLOUD_BUILD_EXAMPLES=OFF -DIGTCLOUD_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" --target bench_download igtcloud-mock-server
+if [ "${SKIP_BUILD:-0}" != 1 ]; then # SKIP_BUILD=1 BUILD=build/ci: use binaries built already
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIGTCLOUD_BUILD_TESTS=OFF \
+    -DIGTCLOUD_BUILD_EXAMPLES=OFF -DIGTCLOUD_BUILD_BENCH=ON >/dev/null
+  cmake --build "$build" --target bench_download igtcloud-mock-server
+fi
 rm -rf "$work" && mkdir -p "$work"
 port=18191
 "$build/src/igtcloud-mock-server" --port $port --threads 1 --api 2023 --files-per-user 3 \
