@@ -44,15 +44,15 @@ void download_progress::update(std::uint64_t received, std::optional<std::uint64
     if (received < received_) start_ = now; // the body started over
     received_ = received;
     total_ = total;
-    reported_ = true;
+    reported_ = now;
     if (!line_.due(now)) return;
     auto const f = figures_at(now);
     line_.show(line_.terminal() ? terminal_line(f) : plain_line(f));
 }
 
-void download_progress::finish(bool completed, clock_type::time_point now)
+void download_progress::finish(bool completed)
 {
-    if (completed && reported_ && line_.terminal()) line_.show(terminal_line(figures_at(now)));
+    if (completed && reported_ && line_.terminal()) line_.show(terminal_line(figures_at(*reported_)));
     line_.finish();
 }
 

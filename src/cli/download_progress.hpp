@@ -36,9 +36,10 @@ public:
     /// started over (a retry): the rate counts from `now` again.
     void update(std::uint64_t received, std::optional<std::uint64_t> total,
                 clock_type::time_point now = clock_type::now());
-    /// The download ended: a terminal shows its final figures when it `completed` (however fast it was) and
-    /// the line is ended; nothing is drawn afterwards.
-    void finish(bool completed, clock_type::time_point now = clock_type::now());
+    /// The download ended: a terminal shows its final figures when it `completed` (however fast it was; the
+    /// rate and time as of the last report, so the file's flush to disk and rename do not count) and the line
+    /// is ended; nothing is drawn afterwards.
+    void finish(bool completed);
 
     /// "12.3 MiB / 300.0 MiB  4%  85.2 MiB/s  ETA 0:03", or without a total "12.3 MiB  85.2 MiB/s  0:07
     /// elapsed".
@@ -54,7 +55,7 @@ private:
     clock_type::time_point start_;
     std::uint64_t received_{};
     std::optional<std::uint64_t> total_{};
-    bool reported_{}; ///< update() was called at least once
+    std::optional<clock_type::time_point> reported_{}; ///< the last update()'s time
 };
 
 } // namespace igtcloud::cli
