@@ -30,6 +30,8 @@ Int number(std::string_view name, std::string_view text)
     return value;
 }
 
+} // namespace
+
 double cpu_seconds() noexcept
 {
     ::rusage u{};
@@ -47,8 +49,6 @@ long peak_rss_kib()
         if (line.rfind("VmHWM:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
     return -1;
 }
-
-} // namespace
 
 bench_args parse_args(int argc, char** argv)
 {

@@ -37,6 +37,11 @@ struct bench_args {
 /// Parses `--name value` pairs; exits with a message on anything unknown.
 bench_args parse_args(int argc, char** argv);
 
+/// This process's CPU time (user + system) so far, in seconds.
+double cpu_seconds() noexcept;
+/// This process's peak resident set (VmHWM), in KiB; -1 when unknown.
+long peak_rss_kib();
+
 /// Heap allocations (malloc and siblings, so every operator new too; all threads) since the process started.
 std::uint64_t allocations() noexcept;
 

@@ -57,6 +57,11 @@ struct endpoint {
     /// The `keys` query parameter, if the operation has one: repeated once per key (collectionFormat multi),
     /// at least one key, none empty (else error::invalid_argument, nothing sent).
     std::vector<std::string> Params::*keys{};
+    /// The `Accept` header: what a success answer's body is.
+    std::string_view accept{"application/json"};
+    /// The download_sink a success answer's body streams into (not buffered, max_response_bytes does not
+    /// apply), if the operation has one; the operation's value is then the bytes the sink took.
+    download_sink Params::*sink{};
 };
 
 template <class Params>
@@ -173,6 +178,17 @@ inline constexpr endpoint<delete_user_files_params> endpoint_for<delete_user_fil
     .safe_to_repeat = true,
     .masked = false,
     .keys = &delete_user_files_params::keys};
+
+template <>
+inline constexpr endpoint<download_user_files_params> endpoint_for<download_user_files_params>{
+    .name = "get_user_storage_download_files",
+    .method = http::verb::get,
+    .path = "/users/download-files",
+    .success = {200},
+    .safe_to_repeat = true,
+    .masked = false,
+    .accept = "application/zip",
+    .sink = &download_user_files_params::sink};
 
 template <>
 inline constexpr endpoint<delete_training_settings_params> endpoint_for<delete_training_settings_params>{

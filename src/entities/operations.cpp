@@ -19,6 +19,8 @@ template void start(std::shared_ptr<client_impl>, post_user_profile_params,
 template void start(std::shared_ptr<client_impl>, get_user_files_params, handler_t<get_user_files_params>);
 template void start(std::shared_ptr<client_impl>, delete_user_files_params,
                     handler_t<delete_user_files_params>);
+template void start(std::shared_ptr<client_impl>, download_user_files_params,
+                    handler_t<download_user_files_params>);
 template void start(std::shared_ptr<client_impl>, delete_training_settings_params,
                     handler_t<delete_training_settings_params>);
 

@@ -59,10 +59,6 @@ void redact_secrets(exchange_result& x, prepared const& op)
         redact_secret(x, secret);
 }
 
-} // namespace
-
-namespace {
-
 // The request target into `target`: the base URL's prefix, the path with its parameter, the query; in
 // absolute form for a plain (non-tunnel) proxy.
 api_result<void> write_target(client_impl const& impl, request_spec const& spec, std::string& target)
@@ -108,7 +104,7 @@ void write_head(client_impl const& impl, request_spec& spec, std::string_view ta
     req.head.append(target).append(" HTTP/1.1\r\n");
     req.add_header("Host", impl.url.host_header);
     req.add_header("User-Agent", impl.options.user_agent);
-    req.add_header("Accept", "application/json");
+    req.add_header("Accept", spec.accept);
     if (authorization) req.add_header("Proxy-Authorization", *authorization);
     if (masked) req.add_header("X-Fields", fields);
     if (spec.body) {
@@ -151,6 +147,12 @@ api_result<prepared> prepare(client_impl& impl, request_spec spec)
     }
     op.secrets = std::move(spec.secrets);
     op.keep_cookies = spec.keep_cookies;
+    if (spec.sink) {
+        auto writer =
+            download_writer::make(std::move(*spec.sink), spec.success, impl.options.max_download_bytes);
+        if (!writer) return writer.error();
+        op.download = std::move(*writer);
+    }
     write_head(impl, spec, target, op.request);
     return op;
 }
@@ -214,6 +216,7 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
     answer_parser parser;
     parser.body_limit(impl.options.max_response_bytes);
     parser.keep_cookies(op.keep_cookies);
+    if (op.download) parser.stream_to(op.download.get(), impl.options.max_response_bytes);
     auto const outcome = co_await lease.conn().async_exchange(op.request, parser, op.deadline);
     x.wrote_all = outcome.wrote_all;
     x.received_any = outcome.received_any;
@@ -221,8 +224,10 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
         x.timed_out = outcome.ec == beast::error::timeout;
         x.failure =
             failure_of(impl, outcome.ec, cancel_requested(co_await asio::this_coro::cancellation_state));
+        if (op.download && op.download->failure()) x.failure = *op.download->failure();
         co_return x;
     }
+    if (parser.streamed()) x.streamed = op.download->delivered();
     lease.release(parser.keep_alive() && parser.is_done(), parser.keep_alive_timeout());
     x.status = parser.status();
     x.content_type = std::move(parser.content_type()); // kept for answers other than 2xx only
@@ -258,20 +263,17 @@ void emit_attempt(client_impl const& impl, prepared const& op, exchange_result c
     emit_event(impl.options.on_event, e);
 }
 
-// Puts the provider's tokens into the request when they are not there yet; false, with x.failure set, when
-// the provider failed.
-asio::awaitable<bool> apply_tokens(client_impl& impl, prepared& op, std::optional<std::uint64_t> rejected,
-                                   exchange_result& x)
+// Puts the provider's tokens into the request when they are not there yet; the provider's failure, if it
+// failed.
+asio::awaitable<std::optional<api_error>> apply_tokens(client_impl& impl, prepared& op,
+                                                       std::optional<std::uint64_t> rejected)
 {
     auto t = co_await impl.tokens->get(op.deadline, rejected);
-    if (!t) {
-        x.failure = t.error();
-        co_return false;
-    }
-    if (op.tokens_generation == t->generation && t->generation != 0) co_return true;
+    if (!t) co_return std::move(t.error());
+    if (op.tokens_generation == t->generation && t->generation != 0) co_return std::nullopt;
     op.tokens_generation = t->generation;
     op.request.set_tokens(t->tokens->jwt, t->tokens->csrf_token);
-    co_return true;
+    co_return std::nullopt;
 }
 
 // What the policy needs of an attempt's result.
@@ -287,7 +289,7 @@ attempt_facts facts_of(exchange_result const& x, prepared const& op, client_impl
     f.wrote_all = x.wrote_all;
     f.received_any = x.received_any;
     f.reused = x.reused;
-    f.safe_to_repeat = op.safe_to_repeat;
+    f.safe_to_repeat = op.safe_to_repeat && (!op.download || op.download->may_repeat());
     f.tokens_refreshable = impl.tokens->refreshable();
     f.deadline = op.deadline;
     return f;
@@ -333,13 +335,17 @@ asio::awaitable<exchange_result> run_operation(std::shared_ptr<client_impl> owne
     std::optional<std::uint64_t> rejected;
     for (;;) {
         auto const started = std::chrono::steady_clock::now();
-        exchange_result x;
-        if (state.attempts > 0 && cancel_requested(co_await asio::this_coro::cancellation_state)) {
-            x.failure = failure_of(impl, asio::error::operation_aborted, true);
-            co_return x;
+        std::optional<api_error> failed; // before the attempt: cancelled, or no tokens
+        if (state.attempts > 0 && cancel_requested(co_await asio::this_coro::cancellation_state))
+            failed = failure_of(impl, asio::error::operation_aborted, true);
+        else if (impl.tokens->refreshable())
+            failed = co_await apply_tokens(impl, op, rejected);
+        if (failed) {
+            exchange_result none;
+            none.failure = std::move(failed);
+            co_return none;
         }
-        if (impl.tokens->refreshable() && !co_await apply_tokens(impl, op, rejected, x)) co_return x;
-        x = co_await run_exchange(impl, op, std::exchange(fresh, false));
+        auto x = co_await run_exchange(impl, op, std::exchange(fresh, false));
         emit_attempt(impl, op, x, state.attempts + 1, started);
 
         auto const facts = facts_of(x, op, impl);

@@ -14,6 +14,11 @@
 //   run_exchange   pool lease -> resolve/connect/TLS -> write/read -> release       (non-template)
 //   finish<T>      success status -> decode the body into T; else error_from_answer (template, thin), run in
 //                  the completion on the way to the handler
+//
+// A download (endpoint::sink) differs in one place: run_exchange has the answer parser stream a success
+// answer's body into the operation's download_writer (download/download_writer.hpp) instead of buffering it;
+// the writer also tells the retry rule whether the body may be sent again (facts_of), and its value is the
+// bytes the sink took.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -30,6 +35,7 @@
 #include <vector>
 
 #include "entities/client_impl.hpp"
+#include "entities/download/download_writer.hpp"
 #include "entities/endpoints.hpp"
 #include "entities/http_error.hpp"
 #include "entities/json_decoder.hpp"
@@ -48,7 +54,10 @@ struct request_spec {
     std::optional<std::string_view> region{};
     std::optional<std::span<std::string const>> keys{}; ///< the `keys` query parameter (endpoint::keys)
     request_options const* options{};
-    std::optional<std::string> body{}; ///< JSON text
+    std::optional<std::string> body{};           ///< JSON text
+    std::string_view accept{"application/json"}; ///< the Accept header (endpoint::accept)
+    success_statuses success{};                  ///< the endpoint's
+    download_sink* sink{}; ///< the download's sink (endpoint::sink), moved into prepared
     // The auth calls only (Users operations leave these empty and pay nothing):
     /// Token headers of this request (X-JWT, X-CSRF-TOKEN when not empty), instead of the session's.
     std::optional<std::pair<std::string_view, std::string_view>> tokens{};
@@ -66,6 +75,7 @@ struct prepared {
     std::uint64_t tokens_generation{};  ///< the generation of the tokens in `request` (0: static tokens)
     std::vector<std::string> secrets{}; ///< request_spec::secrets
     bool keep_cookies{};                ///< request_spec::keep_cookies
+    std::unique_ptr<download_writer> download{}; ///< the download's sink, when the operation has one
 };
 
 /// The transport's result: a complete answer, or the error that prevented one.
@@ -75,6 +85,7 @@ struct exchange_result {
     std::string content_type{};
     std::string body{};
     std::vector<std::string> set_cookies{}; ///< the answer's Set-Cookie values, when the request kept them
+    std::uint64_t streamed{}; ///< a download's success answer: the bytes its sink took (body stays empty)
     std::optional<std::chrono::milliseconds> retry_after{}; ///< the answer's valid Retry-After
     bool reused{};       ///< the attempt ran on a connection that carried an earlier request
     bool wrote_all{};    ///< the whole request was written (so the server may have acted on it)
@@ -109,6 +120,8 @@ api_result<T> finish(exchange_result&& x, success_statuses success)
     if (!success.contains(x.status)) return error_from_answer(x.status, x.content_type, x.body);
     if constexpr (std::is_void_v<T>) {
         return {};
+    } else if constexpr (std::is_same_v<T, std::uint64_t>) { // a download (endpoint::sink)
+        return x.streamed;
     } else if constexpr (is_created<T>::value) {
         auto value = decode_document<decltype(T::value)>(x.body);
         if (!value) return answered(value.error(), x.status);
@@ -161,6 +174,9 @@ void start(std::shared_ptr<client_impl> impl, Params params, handler_t<Params> h
 {
     constexpr auto const& ep = endpoint_for<Params>;
     request_spec spec{ep.name, ep.method, ep.path, ep.safe_to_repeat, ep.masked};
+    spec.accept = ep.accept;
+    spec.success = ep.success;
+    if constexpr (ep.sink != nullptr) spec.sink = &(params.*ep.sink);
     if constexpr (ep.user_uuid != nullptr) spec.user_uuid = params.*ep.user_uuid;
     if constexpr (ep.region != nullptr) {
         if (auto const& region = params.*ep.region) spec.region = *region;

@@ -38,14 +38,15 @@ using byte_chunk = std::span<std::byte const>;
 ///
 /// Calls into the sink (`write`, `restart`, the progress hook) happen one at a time, in order, on one of the
 /// session's I/O threads (not on the completion handler's executor), and all of them before the download's
-/// completion handler runs. They must not block for long: the connection's I/O waits for them.
+/// completion handler runs. They must not block for long: the connection's I/O waits for them. An exception
+/// thrown by one of them ends the download with `boost::system::errc::io_error` (its what() in the message).
 class IGTCLOUD_ENTITIES_DECL download_sink {
 public:
     /// Receives the next chunk of the body. A non-zero error aborts the download with that error as
     /// api_error::code (not retried); the sink is not called again.
     using write_function = std::function<boost::system::error_code(byte_chunk)>;
-    /// Starts the sink over before a retry sends the body again from its first byte. A non-zero error ends the
-    /// download with it.
+    /// Starts the sink over before a retry sends the body again from its first byte. A non-zero error ends
+    /// the download with it.
     using restart_function = std::function<boost::system::error_code()>;
     /// Told, after each chunk, the bytes received so far and the body's size when the server announced it
     /// (Content-Length; none for a chunked answer). Starts from 0 again after a restart.

@@ -20,7 +20,7 @@ enum class error {
     invalid_argument = 1,
     /// a body that is not JSON, or JSON that does not fit the model (the message names the path)
     invalid_response,
-    response_too_large, ///< a body over session_options::max_response_bytes
+    response_too_large, ///< a body over session_options::max_response_bytes (a download: max_download_bytes)
     timeout,            ///< the operation's deadline passed
     unexpected_status,  ///< an HTTP status the operation does not define (1xx, 3xx, an unlisted 2xx)
     shut_down,          ///< the session was shut down before the operation could finish

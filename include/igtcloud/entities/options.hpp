@@ -145,11 +145,11 @@ struct session_options {
     /// [unlimited] the largest download (async_download_user_files) accepted: a larger one, announced or
     /// counted as it arrives, fails with error::response_too_large and leaves nothing at a file sink's path.
     std::optional<std::uint64_t> max_download_bytes{};
-    std::string user_agent{"igtcloud-cpp/0.1"};     ///< the User-Agent header
-    tls_options tls{};                              ///< for https base URLs
-    retry_options retry{};                          ///< retries of failed attempts
-    proxy_options proxy{};                          ///< none: direct connections
-    event_hook on_event{};                          ///< none: no events
+    std::string user_agent{"igtcloud-cpp/0.1"}; ///< the User-Agent header
+    tls_options tls{};                          ///< for https base URLs
+    retry_options retry{};                      ///< retries of failed attempts
+    proxy_options proxy{};                      ///< none: direct connections
+    event_hook on_event{};                      ///< none: no events
 };
 
 /// Per-operation settings.

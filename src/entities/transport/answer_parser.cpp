@@ -57,30 +57,65 @@ void answer_parser::on_field_impl(boost::beast::http::field name, string_view, s
     }
 }
 
-void answer_parser::on_header_impl(error_code&) {}
+void answer_parser::stream_to(body_sink* sink, std::uint64_t other_body_limit) noexcept
+{
+    sink_ = sink;
+    other_body_limit_ = other_body_limit;
+    body_limit(boost::none);
+}
+
+void answer_parser::on_header_impl(error_code& ec)
+{
+    if (sink_ == nullptr) return;
+    auto const length = content_length();
+    if (sink_->takes(status_)) {
+        streaming_ = true;
+        ec = sink_->begin(length ? std::optional<std::uint64_t>(*length) : std::nullopt);
+    } else if (length && *length > other_body_limit_) {
+        ec = boost::beast::http::error::body_limit;
+    }
+}
 
 void answer_parser::on_body_init_impl(boost::optional<std::uint64_t> const& content_length, error_code&)
 {
     // basic_parser has already refused a Content-Length above the body limit; larger bodies grow as they
     // come.
-    if (content_length)
+    if (content_length && !streaming_)
         body_.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*content_length, max_reserve)));
 }
 
-std::size_t answer_parser::on_body_impl(string_view body, error_code&)
+// A body's bytes: to the sink when streaming, else into body() (held to other_body_limit_ when a sink turned
+// Beast's limit off).
+void answer_parser::take_body(string_view body, error_code& ec)
 {
+    if (streaming_) {
+        ec = sink_->write(std::string_view(body.data(), body.size()));
+        return;
+    }
+    if (sink_ != nullptr && body_.size() + body.size() > other_body_limit_) {
+        ec = boost::beast::http::error::body_limit;
+        return;
+    }
     body_.append(body.data(), body.size());
+}
+
+std::size_t answer_parser::on_body_impl(string_view body, error_code& ec)
+{
+    take_body(body, ec);
     return body.size();
 }
 
 void answer_parser::on_chunk_header_impl(std::uint64_t, string_view, error_code&) {}
 
-std::size_t answer_parser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&)
+std::size_t answer_parser::on_chunk_body_impl(std::uint64_t, string_view body, error_code& ec)
 {
-    body_.append(body.data(), body.size());
+    take_body(body, ec);
     return body.size();
 }
 
-void answer_parser::on_finish_impl(error_code&) {}
+void answer_parser::on_finish_impl(error_code& ec)
+{
+    if (streaming_) ec = sink_->complete();
+}
 
 } // namespace igtcloud::entities::detail

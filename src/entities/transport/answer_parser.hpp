@@ -7,7 +7,9 @@
 //                   read them), Keep-Alive's timeout; every other header is looked at once and dropped
 //   Set-Cookie   -> set_cookies(), only when keep_cookies(true) was asked (the auth calls; Users operations
 //                   pay nothing)
-//   body         -> body(): sized bodies reserved once from Content-Length, chunked bodies appended
+//   body         -> body(): sized bodies reserved once from Content-Length, chunked bodies appended; or, for
+//                   the answers a body_sink takes (stream_to: the download's success answer), handed to the
+//                   sink chunk by chunk as they are parsed (begin at the head, write, complete at the end)
 //   framing      -> Beast's basic_parser: keep_alive(), is_done(), got_some(), header and body limits
 //
 // Nothing is allocated for headers, so a steady-state answer costs one allocation: its body (reserved from
@@ -21,6 +23,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "entities/transport/body_sink.hpp"
 
 namespace igtcloud::entities::detail {
 
@@ -41,6 +45,12 @@ public:
     void keep_cookies(bool keep) noexcept { keep_cookies_ = keep; }
     /// The Set-Cookie field values, in order, when keep_cookies(true) was asked.
     std::vector<std::string>& set_cookies() noexcept { return set_cookies_; }
+    /// Streams the body of the answers `sink` takes into it instead of body(). Beast's body limit is then off
+    /// (a download has its own, in the sink): the other answers' bodies are held to `other_body_limit` here.
+    /// Call before parsing; `sink` must outlive the parse.
+    void stream_to(body_sink* sink, std::uint64_t other_body_limit) noexcept;
+    /// Whether this answer's body went to the sink.
+    bool streamed() const noexcept { return streaming_; }
 
 private:
     using error_code = boost::system::error_code;
@@ -55,6 +65,7 @@ private:
     std::size_t on_body_impl(string_view body, error_code& ec) override;
     void on_chunk_header_impl(std::uint64_t size, string_view extensions, error_code& ec) override;
     std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
+    void take_body(string_view body, error_code& ec);
     void on_finish_impl(error_code& ec) override;
 
     static constexpr std::size_t max_reserve = 1u << 20;
@@ -62,6 +73,9 @@ private:
     unsigned status_{};
     bool has_retry_after_{};
     bool keep_cookies_{};
+    bool streaming_{};
+    body_sink* sink_{};
+    std::uint64_t other_body_limit_{};
     std::optional<std::chrono::seconds> keep_alive_timeout_{};
     std::string content_type_{};
     std::string retry_after_{};

@@ -56,13 +56,18 @@ asio::awaitable<exchange_outcome> exchange_on(Stream& stream, beast::flat_buffer
         co_return out;
     }
     out.wrote_all = true;
-    if (cancel_requested(co_await asio::this_coro::cancellation_state)) {
-        out.ec = aborted;
-        co_return out;
+    // One read at a time (what http::async_read does inside), looking for a cancellation before each: one
+    // emitted from a body sink's call, which runs between two reads when none is pending, would otherwise
+    // reach no operation and the body would be read to its end.
+    while (!out.ec && !parser.is_done()) {
+        if (cancel_requested(co_await asio::this_coro::cancellation_state)) {
+            out.ec = aborted;
+            break;
+        }
+        auto [read_ec, read] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
+        (void)read;
+        out.ec = read_ec;
     }
-    auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, use_tuple);
-    (void)read;
-    out.ec = read_ec;
     out.received_any = parser.got_some();
     co_return out;
 }

@@ -1,0 +1,168 @@
+// bench_download: one GET /data/users/download-files from a running server, and this process's peak memory
+// (issue 15: a 300 MiB archive must stream in bounded memory). One JSON line on stdout:
+//   {"contender": ..., "bytes": N, "seconds": s, "mib_per_s": x, "cpu_s": c, "peak_rss_kib": k, "sha256": h}
+//
+//   --mode file       ours: async_download_user_files(download_sink::file(--out)) (PATH.part, fsync, rename)
+//   --mode callable   ours: a callable sink that hashes the bytes and drops them
+//   --mode buffered   the reference: a hand-written Beast read of the whole body into a std::string (what a
+//                     client without streaming holds), hashed
+// bench/download.sh runs the three and curl side by side against the mock server process.
+#include <igtcloud/entities.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "measure.hpp"
+#include <openssl/evp.h>
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace entities = igtcloud::entities;
+
+struct args {
+    std::uint16_t port{};
+    std::string mode{"file"};
+    std::string out{"download.zip"};
+    std::string jwt{"mock-token"};
+};
+
+[[noreturn]] void usage(std::string const& why)
+{
+    std::cerr << "bench_download: " << why
+              << "\nusage: bench_download --port P [--mode file|callable|buffered] [--out PATH] [--jwt T]\n";
+    std::exit(2);
+}
+
+args parse(int argc, char** argv)
+{
+    args a;
+    for (int i = 1; i < argc; i += 2) {
+        std::string_view const name = argv[i];
+        if (i + 1 >= argc) usage("missing value for " + std::string(name));
+        std::string const value = argv[i + 1];
+        if (name == "--port")
+            a.port = static_cast<std::uint16_t>(std::stoul(value));
+        else if (name == "--mode")
+            a.mode = value;
+        else if (name == "--out")
+            a.out = value;
+        else if (name == "--jwt")
+            a.jwt = value;
+        else
+            usage("unknown option " + std::string(name));
+    }
+    if (a.port == 0) usage("--port is required");
+    if (a.mode != "file" && a.mode != "callable" && a.mode != "buffered") usage("bad --mode");
+    return a;
+}
+
+class hasher {
+public:
+    hasher() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free)
+    {
+        EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+    }
+    void add(void const* p, std::size_t n) { EVP_DigestUpdate(ctx_.get(), p, n); }
+    std::string hex()
+    {
+        unsigned char d[EVP_MAX_MD_SIZE];
+        unsigned n = 0;
+        EVP_DigestFinal_ex(ctx_.get(), d, &n);
+        std::string s;
+        char two[3];
+        for (unsigned i = 0; i < n; ++i) {
+            std::snprintf(two, sizeof two, "%02x", d[i]);
+            s += two;
+        }
+        return s;
+    }
+
+private:
+    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+};
+
+/// Ours: the library's download into a file or a hashing callable. The bytes, or 0 on failure.
+std::uint64_t download_ours(args const& a, hasher& h)
+{
+    asio::io_context ioc;
+    entities::session s(ioc.get_executor(),
+                        {.base_url = "http://127.0.0.1:" + std::to_string(a.port) + "/data", .jwt = a.jwt});
+    auto sink = a.mode == "file" ? entities::download_sink::file(a.out)
+                                 : entities::download_sink::callable([&](entities::byte_chunk c) {
+                                       h.add(c.data(), c.size());
+                                       return boost::system::error_code{};
+                                   });
+    std::uint64_t bytes = 0;
+    s.users().async_download_user_files(
+        std::move(sink), entities::request_options{.timeout = std::chrono::minutes(10)},
+        [&](entities::api_result<std::uint64_t> r) {
+            if (r)
+                bytes = *r;
+            else
+                std::cerr << "download failed: " << r.error().to_string() << '\n';
+            s.async_shutdown([] {});
+        });
+    ioc.run();
+    return bytes;
+}
+
+/// The reference: the whole body read into memory by a plain Beast parser.
+std::uint64_t download_buffered(args const& a, hasher& h)
+{
+    asio::io_context ioc;
+    asio::ip::tcp::socket socket(ioc);
+    socket.connect({asio::ip::make_address("127.0.0.1"), a.port});
+    http::request<http::empty_body> req{http::verb::get, "/data/users/download-files", 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::accept, "application/zip");
+    req.set("X-JWT", a.jwt);
+    http::write(socket, req);
+    beast::flat_buffer buffer;
+    buffer.reserve(64 * 1024);
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(boost::none);
+    http::read(socket, buffer, parser);
+    auto const& body = parser.get().body();
+    if (parser.get().result_int() != 200) return 0;
+    h.add(body.data(), body.size());
+    return body.size();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    auto const a = parse(argc, argv);
+    hasher h;
+    auto const started = std::chrono::steady_clock::now();
+    double const cpu0 = igtcloud::bench::cpu_seconds();
+    std::uint64_t const bytes = a.mode == "buffered" ? download_buffered(a, h) : download_ours(a, h);
+    double const cpu = igtcloud::bench::cpu_seconds() - cpu0;
+    double const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (bytes == 0) return 1;
+    std::string const contender = a.mode == "buffered" ? "beast-buffered" : "ours-" + a.mode;
+    std::printf("{\"contender\":\"%s\",\"bytes\":%llu,\"seconds\":%.3f,\"mib_per_s\":%.1f,\"cpu_s\":%.3f,"
+                "\"peak_rss_kib\":%ld,\"sha256\":\"%s\"}\n",
+                contender.c_str(), static_cast<unsigned long long>(bytes), seconds,
+                double(bytes) / 1048576.0 / seconds, cpu, igtcloud::bench::peak_rss_kib(),
+                a.mode == "file" ? "" : h.hex().c_str());
+    return 0;
+}
