@@ -43,7 +43,7 @@ struct answer {
     /// and the store's own buffers).
     std::vector<std::shared_ptr<std::string const>> parts{};
     char const* content_encoding{nullptr}; ///< "gzip" once the body was compressed (--gzip), else none
-    bool vary_accept_encoding{false};      ///< send `Vary: Accept-Encoding` (--gzip: the body could be compressed)
+    bool vary_accept_encoding{false}; ///< send `Vary: Accept-Encoding` (--gzip: the body could be compressed)
 
     /// The whole body's size: `body` and every part.
     std::size_t body_size() const noexcept
