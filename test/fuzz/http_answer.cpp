@@ -10,6 +10,9 @@
 // read the same way (outcome, status, keep-alive, body) except that it may also refuse versions other than
 // HTTP/1.0 and 1.1 and statuses outside 100-599; every operation completes with a value only for one of its
 // success statuses, and an error otherwise with the answer's status kept (0 when no answer was read).
+// Streamed (a download's body_sink taking 200 answers, stream_to): a 200 answer's body reaches the sink
+// whole and in order, begun once with Beast's Content-Length and completed once, whatever the body limit; the
+// other answers' bodies are buffered under the limit as before.
 #include <boost/beast/_experimental/test/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
@@ -20,6 +23,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <string>
 #include <string_view>
 
 // pipeline.hpp's launch() moves from `op.error()`, which Boost 1.81's result returns by value: clang's
@@ -73,18 +78,65 @@ void finish_all(d::exchange_result const& x)
 
 /// The bytes read by `Parser` from a fresh in-memory stream, as the pipeline reads an answer.
 template <class Parser>
-boost::system::error_code read_answer(std::string_view bytes, std::size_t read_size, std::uint64_t limit,
-                                      Parser& parser)
+boost::system::error_code read_answer(std::string_view bytes, std::size_t read_size,
+                                      std::optional<std::uint64_t> limit, Parser& parser)
 {
     boost::asio::io_context ioc;
     beast::test::stream in{ioc, bytes};
     in.read_size(read_size);
     in.close_remote(); // the bytes, then end of stream
-    parser.body_limit(limit);
+    if (limit) parser.body_limit(*limit);
     beast::flat_buffer buffer;
     boost::system::error_code ec;
     http::read(in, buffer, parser, ec);
     return ec;
+}
+
+/// A download's sink as the parser sees it: what it was given.
+struct collecting_sink final : d::body_sink {
+    bool takes(unsigned status) const noexcept override { return status == 200; }
+    boost::system::error_code begin(std::optional<std::uint64_t> length) override
+    {
+        ++begun;
+        announced = length;
+        return {};
+    }
+    boost::system::error_code write(std::string_view b) override
+    {
+        bytes.append(b);
+        return {};
+    }
+    boost::system::error_code complete() override
+    {
+        ++completed;
+        return {};
+    }
+    int begun{}, completed{};
+    std::optional<std::uint64_t> announced{};
+    std::string bytes{};
+};
+
+/// The streamed reading of the same bytes against Beast's reading of them without a body limit.
+void check_streamed(std::string_view bytes, std::size_t read_size, std::uint64_t limit)
+{
+    d::answer_parser parser;
+    collecting_sink sink;
+    parser.stream_to(&sink, limit);
+    auto const ec = read_answer(bytes, read_size, std::nullopt, parser);
+    http::response_parser<http::string_body> reference;
+    auto const reference_ec = read_answer(bytes, read_size, std::uint64_t{1} << 40, reference);
+    if (reference_ec || ec == http::error::bad_version || ec == http::error::bad_status) return;
+    auto const& res = reference.get();
+    if (res.result_int() == 200) {
+        check(!ec && parser.streamed());
+        check(sink.begun == 1 && sink.completed == 1 && sink.bytes == res.body());
+        check(parser.body().empty());
+        if (sink.announced) check(*sink.announced == res.body().size());
+    } else {
+        check(sink.begun == 0 && sink.bytes.empty());
+        check(!ec == (res.body().size() <= limit));
+        if (!ec) check(parser.body() == res.body());
+    }
 }
 
 } // namespace
@@ -136,5 +188,6 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     }
 
     finish_all(x);
+    check_streamed(bytes, read_size, limit);
     return 0;
 }
