@@ -140,30 +140,21 @@ struct session_options {
     std::chrono::milliseconds connect_timeout{10'000};
     /// [30 s] the whole operation: queueing, every attempt, every wait between them
     std::chrono::milliseconds request_timeout{30'000};
-    std::chrono::milliseconds idle_timeout{60'000}; ///< [60 s] an idle connection is closed after this
-    std::size_t max_response_bytes{64u << 20};      ///< [64 MiB] a larger body: error::response_too_large
-    /// [unlimited] the largest download (async_download_user_files) accepted: a larger one, announced or
-    /// counted as it arrives, fails with error::response_too_large and leaves nothing at a file sink's path.
-    std::optional<std::uint64_t> max_download_bytes{};
+    std::chrono::milliseconds idle_timeout{60'000};    ///< [60 s] an idle connection is closed after this
+    std::size_t max_response_bytes{64u << 20};         ///< [64 MiB] a larger body: error::response_too_large
+    std::optional<std::uint64_t> max_download_bytes{}; ///< [unlimited] a larger download: response_too_large
+    std::string user_agent{"igtcloud-cpp/0.1"};        ///< the User-Agent header
     /// [true] send `Accept-Encoding: gzip, deflate`. Answers in `Content-Encoding` gzip or deflate (with or
     /// without the zlib header) are decoded as they arrive, whether asked for or not; the limits
     /// (max_response_bytes, max_download_bytes) count decoded bytes, so a decompression bomb ends in
     /// error::response_too_large with bounded memory. Any other coding, or two stacked, is
-    /// error::invalid_response; so is a corrupt or cut-short body (a gzip trailer's CRC-32 and length are
+    /// error::invalid_response; so is a corrupt or cut-short body (a gzip trailer CRC-32 and length are
     /// checked).
     bool accept_encoding{true};
-    std::string user_agent{"igtcloud-cpp/0.1"}; ///< the User-Agent header
-    /// [true] send `Accept-Encoding: gzip, deflate`. Answers in `Content-Encoding` gzip or deflate (with or
-    /// without the zlib header) are decoded as they arrive, whether asked for or not; the limits
-    /// (max_response_bytes, max_download_bytes) count decoded bytes, so a decompression bomb ends in
-    /// error::response_too_large with bounded memory. Any other coding, or two stacked, is
-    /// error::invalid_response; so is a corrupt or cut-short body (a gzip trailer's CRC-32 and length are
-    /// checked).
-    bool accept_encoding{true};
-    tls_options tls{};                          ///< for https base URLs
-    retry_options retry{};                      ///< retries of failed attempts
-    proxy_options proxy{};                      ///< none: direct connections
-    event_hook on_event{};                      ///< none: no events
+    tls_options tls{};     ///< for https base URLs
+    retry_options retry{}; ///< retries of failed attempts
+    proxy_options proxy{}; ///< none: direct connections
+    event_hook on_event{}; ///< none: no events
 };
 
 /// Per-operation settings.

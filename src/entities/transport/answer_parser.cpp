@@ -64,7 +64,8 @@ void answer_parser::on_field_impl(boost::beast::http::field name, string_view, s
         if (!refusal_.empty()) break;
         if (coding_ || !coding) // two fields are two codings: stacked, as one field listing two
             refusal_ = "the answer's Content-Encoding is not supported: " +
-                       std::string(value.data(), std::min(value.size(), shown)) + (coding_ ? " (after another)" : "");
+                       std::string(value.data(), std::min(value.size(), shown)) +
+                       (coding_ ? " (after another)" : "");
         else
             coding_ = coding;
         break;
@@ -137,7 +138,8 @@ void answer_parser::take_body(string_view body, error_code& ec)
         take_decoded(piece, piece_ec);
         return piece_ec;
     });
-    if (ec == error::invalid_response) refusal_ = std::string("the answer's ") + name_of(*coding_) + " body is corrupt";
+    if (ec == error::invalid_response)
+        refusal_ = std::string("the answer's ") + name_of(*coding_) + " body is corrupt";
 }
 
 // A body's (decoded) bytes: to the sink when streaming, else into body() (held to other_body_limit_ when a

@@ -20,9 +20,8 @@
 #include <string_view>
 #include <variant>
 
-#include <openssl/ssl.h>
-
 #include "entities/transport/inflater.hpp"
+#include <openssl/ssl.h>
 
 namespace igtcloud::entities::detail {
 
