@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config openssl doxygen
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
-  libssl-dev libcli11-dev
+  libssl-dev zlib1g-dev libcli11-dev
   clang-14 libclang-rt-14-dev
   libcurl4-openssl-dev libcpp-httplib-dev
   unzip

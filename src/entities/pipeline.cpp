@@ -31,7 +31,7 @@ api_error failure_of(client_impl const& impl, boost::system::error_code ec, bool
                          impl.is_shut_down() ? "the session was shut down" : "operation cancelled"};
     if (ec == beast::error::timeout)
         return api_error{make_error_code(error::timeout), 0, "the operation timed out"};
-    if (ec == http::error::body_limit)
+    if (ec == http::error::body_limit || ec == error::response_too_large) // (decoded bytes: the inflater's)
         return api_error{make_error_code(error::response_too_large), 0,
                          "the response body exceeds max_response_bytes (" +
                              std::to_string(impl.options.max_response_bytes) + " bytes)"};
@@ -94,7 +94,7 @@ void write_head(client_impl const& impl, request_spec& spec, std::string_view ta
     bool const masked = spec.masked && spec.options->fields.has_value();
     std::string_view const fields = masked ? std::string_view(*spec.options->fields) : std::string_view();
     req.method = spec.method;
-    req.head.reserve(method.size() + target.size() + impl.url.host_header.size() +
+    req.head.reserve(method.size() + target.size() + impl.url.host_header.size() + 40 +
                      impl.options.user_agent.size() + fields.size() +
                      (authorization ? authorization->size() : 0) + impl.options.jwt.size() +
                      impl.options.csrf_token.size() + 192);
@@ -105,6 +105,7 @@ void write_head(client_impl const& impl, request_spec& spec, std::string_view ta
     req.add_header("Host", impl.url.host_header);
     req.add_header("User-Agent", impl.options.user_agent);
     req.add_header("Accept", spec.accept);
+    if (impl.options.accept_encoding) req.add_header("Accept-Encoding", "gzip, deflate");
     if (authorization) req.add_header("Proxy-Authorization", *authorization);
     if (masked) req.add_header("X-Fields", fields);
     if (spec.body) {
@@ -216,6 +217,7 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
     answer_parser parser;
     parser.body_limit(impl.options.max_response_bytes);
     parser.keep_cookies(op.keep_cookies);
+    parser.decode_with(&lease.conn().decoder(), impl.options.max_response_bytes);
     if (op.download) parser.stream_to(op.download.get(), impl.options.max_response_bytes);
     auto const outcome = co_await lease.conn().async_exchange(op.request, parser, op.deadline);
     x.wrote_all = outcome.wrote_all;
@@ -225,6 +227,7 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
         x.failure =
             failure_of(impl, outcome.ec, cancel_requested(co_await asio::this_coro::cancellation_state));
         if (op.download && op.download->failure()) x.failure = *op.download->failure();
+        if (!parser.refusal().empty()) x.failure->message = parser.refusal(); // Content-Encoding's
         co_return x;
     }
     if (parser.streamed()) x.streamed = op.download->delivered();

@@ -30,6 +30,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "mock/compression.hpp"
 #include "mock/request_view.hpp"
 #include <openssl/ssl.h>
 
@@ -117,6 +118,7 @@ void write_head(std::string& out, answer const& a, head_options const& h)
         out.append("\r\n"sv);
     }
     if (a.status == 429) out.append("Retry-After: 1\r\n"sv);
+    append_coding_fields(out, a);
     for (auto const& cookie : a.set_cookies) {
         out.append("Set-Cookie: "sv);
         out.append(cookie);
@@ -270,6 +272,7 @@ private:
             answer_ = answer{opts_.fail_status, std::string{injected_body}, "injected fault"};
         else
             answer_ = handle_safely(state_->service(), view_of(req));
+        if (opts_.gzip) negotiate_gzip(answer_, req); // before the faults: a truncation cuts the gzip bytes
         truncate_ = plan.truncate && answer_.body_size() != 0;
         ++answers_;
         bool const limit_reached = opts_.close_after != 0 && answers_ >= opts_.close_after;

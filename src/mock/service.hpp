@@ -42,6 +42,8 @@ struct answer {
     /// The body's pieces after `body`, sent in order without being joined (the download's zip: its headers
     /// and the store's own buffers).
     std::vector<std::shared_ptr<std::string const>> parts{};
+    char const* content_encoding{nullptr}; ///< "gzip" once the body was compressed (--gzip), else none
+    bool vary_accept_encoding{false}; ///< send `Vary: Accept-Encoding` (--gzip: the body could be compressed)
 
     /// The whole body's size: `body` and every part.
     std::size_t body_size() const noexcept

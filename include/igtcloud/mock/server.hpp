@@ -57,7 +57,11 @@ struct options {
     unsigned fail_status{503};            ///< --fail-status: 503, or 429 (with Retry-After: 1)
     /// --close-after: close each connection after N answers without notice (no Connection: close); 0: never
     std::size_t close_after{0};
-    double truncate_rate{0.0};           ///< --truncate-rate: share of bodies cut short, then close
+    double truncate_rate{0.0}; ///< --truncate-rate: share of bodies cut short, then close
+    /// --gzip: JSON answers of 1 KiB and more are sent gzip-compressed (`Content-Encoding: gzip`) to requests
+    /// whose Accept-Encoding accepts gzip; those answers carry `Vary: Accept-Encoding` either way. Never the
+    /// zip download. The faults apply to the compressed bytes.
+    bool gzip{false};
     std::optional<std::uint64_t> seed{}; ///< --seed: fixes fault dice and generated ids; none: random
     std::string prefix{"/data"};         ///< the service's path prefix
     std::chrono::milliseconds read_timeout{10'000}; ///< a client stalling mid-request is dropped after this

@@ -7,6 +7,9 @@
 //                   read them), Keep-Alive's timeout; every other header is looked at once and dropped
 //   Set-Cookie   -> set_cookies(), only when keep_cookies(true) was asked (the auth calls; Users operations
 //                   pay nothing)
+//   Content-Encoding -> with decode_with(): gzip / deflate bodies decoded as they arrive by the connection's
+//                   inflater (transport/inflater.hpp), before the body step below sees them; an unknown or
+//                   stacked coding stops the parse (error::invalid_response, refusal() says why)
 //   body         -> body(): sized bodies reserved once from Content-Length, chunked bodies appended; or, for
 //                   the answers a body_sink takes (stream_to: the download's success answer), handed to the
 //                   sink chunk by chunk as they are parsed (begin at the head, write, complete at the end)
@@ -25,6 +28,7 @@
 #include <vector>
 
 #include "entities/transport/body_sink.hpp"
+#include "entities/transport/inflater.hpp"
 
 namespace igtcloud::entities::detail {
 
@@ -51,6 +55,18 @@ public:
     void stream_to(body_sink* sink, std::uint64_t other_body_limit) noexcept;
     /// Whether this answer's body went to the sink.
     bool streamed() const noexcept { return streaming_; }
+    /// Decodes gzip and deflate bodies with the inflater in `slot` (made there at the first encoded answer,
+    /// reset for later ones: the connection keeps it), its limit on decoded bytes `max_buffered` for a body
+    /// kept in body() (none for one streamed to a sink, which has its own). Without it an encoded answer is
+    /// refused. Call before parsing; `slot` must outlive the parse.
+    void decode_with(std::optional<inflater>* slot, std::uint64_t max_buffered) noexcept
+    {
+        slot_ = slot;
+        max_buffered_ = max_buffered;
+    }
+    /// Why the parse stopped, when the answer's Content-Encoding did it (unsupported, or a corrupt body);
+    /// empty otherwise.
+    std::string const& refusal() const noexcept { return refusal_; }
 
 private:
     using error_code = boost::system::error_code;
@@ -66,6 +82,8 @@ private:
     void on_chunk_header_impl(std::uint64_t size, string_view extensions, error_code& ec) override;
     std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
     void take_body(string_view body, error_code& ec);
+    void take_decoded(std::string_view body, error_code& ec);
+    void start_decoding(error_code& ec);
     void on_finish_impl(error_code& ec) override;
 
     static constexpr std::size_t max_reserve = 1u << 20;
@@ -74,7 +92,12 @@ private:
     bool has_retry_after_{};
     bool keep_cookies_{};
     bool streaming_{};
+    bool decoding_{};
+    std::optional<content_coding> coding_{}; ///< the Content-Encoding field's, when there is one
     body_sink* sink_{};
+    std::optional<inflater>* slot_{};
+    std::uint64_t max_buffered_{};
+    std::string refusal_{};
     std::uint64_t other_body_limit_{};
     std::optional<std::chrono::seconds> keep_alive_timeout_{};
     std::string content_type_{};

@@ -15,10 +15,12 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "entities/transport/inflater.hpp"
 #include <openssl/ssl.h>
 
 namespace igtcloud::entities::detail {
@@ -120,6 +122,10 @@ public:
     /// or buffered TLS records, or a closed socket.
     bool has_buffered_input() const;
 
+    /// The inflater of this connection's encoded answers (answer_parser::decode_with): made at the first one,
+    /// reused by later ones, so that a gzip answer allocates nothing for its decoding at steady state.
+    std::optional<inflater>& decoder() noexcept { return decoder_; }
+
     /// Closes the socket: pending operations complete with operation_aborted. Idempotent, noexcept.
     void close() noexcept;
     bool is_open() const noexcept;
@@ -133,6 +139,7 @@ private:
     asio::any_io_executor executor_;
     std::variant<std::monostate, beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream_;
     beast::flat_buffer buffer_;
+    std::optional<inflater> decoder_{};
     unsigned proxy_status_{};
 };
 
