@@ -28,8 +28,7 @@
 #include <string_view>
 
 #include "measure.hpp"
-#include <openssl/evp.h>
-
+#include "support/sha256.hpp"
 namespace {
 
 namespace asio = boost::asio;
@@ -74,42 +73,18 @@ args parse(int argc, char** argv)
     return a;
 }
 
-class hasher {
-public:
-    hasher() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free)
-    {
-        EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
-    }
-    void add(void const* p, std::size_t n) { EVP_DigestUpdate(ctx_.get(), p, n); }
-    std::string hex()
-    {
-        unsigned char d[EVP_MAX_MD_SIZE];
-        unsigned n = 0;
-        EVP_DigestFinal_ex(ctx_.get(), d, &n);
-        std::string s;
-        char two[3];
-        for (unsigned i = 0; i < n; ++i) {
-            std::snprintf(two, sizeof two, "%02x", d[i]);
-            s += two;
-        }
-        return s;
-    }
-
-private:
-    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
-};
-
 /// Ours: the library's download into a file or a hashing callable. The bytes, or 0 on failure.
-std::uint64_t download_ours(args const& a, hasher& h)
+std::uint64_t download_ours(args const& a, igtcloud::test::sha256& h)
 {
     asio::io_context ioc;
     entities::session s(ioc.get_executor(),
                         {.base_url = "http://127.0.0.1:" + std::to_string(a.port) + "/data", .jwt = a.jwt});
-    auto sink = a.mode == "file" ? entities::download_sink::file(a.out)
-                                 : entities::download_sink::callable([&](entities::byte_chunk c) {
-                                       h.add(c.data(), c.size());
-                                       return boost::system::error_code{};
-                                   });
+    auto sink = a.mode == "file"
+                    ? entities::download_sink::file(a.out)
+                    : entities::download_sink::callable([&](entities::byte_chunk c) {
+                          h.add(std::string_view(reinterpret_cast<char const*>(c.data()), c.size()));
+                          return boost::system::error_code{};
+                      });
     std::uint64_t bytes = 0;
     s.users().async_download_user_files(
         std::move(sink), entities::request_options{.timeout = std::chrono::minutes(10)},
@@ -125,7 +100,7 @@ std::uint64_t download_ours(args const& a, hasher& h)
 }
 
 /// The reference: the whole body read into memory by a plain Beast parser.
-std::uint64_t download_buffered(args const& a, hasher& h)
+std::uint64_t download_buffered(args const& a, igtcloud::test::sha256& h)
 {
     asio::io_context ioc;
     asio::ip::tcp::socket socket(ioc);
@@ -142,7 +117,7 @@ std::uint64_t download_buffered(args const& a, hasher& h)
     http::read(socket, buffer, parser);
     auto const& body = parser.get().body();
     if (parser.get().result_int() != 200) return 0;
-    h.add(body.data(), body.size());
+    h.add(body);
     return body.size();
 }
 
@@ -151,7 +126,7 @@ std::uint64_t download_buffered(args const& a, hasher& h)
 int main(int argc, char** argv)
 {
     auto const a = parse(argc, argv);
-    hasher h;
+    igtcloud::test::sha256 h;
     auto const started = std::chrono::steady_clock::now();
     double const cpu0 = igtcloud::bench::cpu_seconds();
     std::uint64_t const bytes = a.mode == "buffered" ? download_buffered(a, h) : download_ours(a, h);

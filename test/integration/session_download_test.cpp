@@ -229,15 +229,7 @@ BOOST_DATA_TEST_CASE(writes_bodies_of_0_1_and_many_bytes_exactly,
 BOOST_AUTO_TEST_CASE(writes_a_chunked_body_exactly)
 {
     std::string const body = body_of(100'000);
-    std::string wire =
-        "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nTransfer-Encoding: chunked\r\n\r\n";
-    for (std::size_t at = 0; at < body.size(); at += 7777) {
-        auto const piece = body.substr(at, 7777);
-        char size[16];
-        std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
-        wire += size + piece + "\r\n";
-    }
-    wire += "0\r\n\r\n";
+    auto const wire = igtcloud::test::chunked_answer(body, 7777, {}, "application/zip");
     scripted_client c({}, "/data",
                       [&](auto const&, std::size_t, std::size_t) { return igtcloud::test::reply{wire}; });
     std::string got;

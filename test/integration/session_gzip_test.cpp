@@ -86,15 +86,7 @@ BOOST_AUTO_TEST_CASE(decodes_x_gzip_and_a_chunked_gzip_body)
         list += std::string(i ? "," : "") + R"({"loginId":"user)" + std::to_string(i) + R"(@example.org"})";
     list += "]";
     auto const gz = compress(list, format::gzip);
-    std::string wire = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: x-gzip\r\n"
-                       "Transfer-Encoding: chunked\r\n\r\n";
-    for (std::size_t at = 0; at < gz.size(); at += 333) {
-        auto const piece = gz.substr(at, 333);
-        char size[16];
-        std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
-        wire += size + piece + "\r\n";
-    }
-    wire += "0\r\n\r\n";
+    auto const wire = igtcloud::test::chunked_answer(gz, 333, "Content-Encoding: x-gzip\r\n");
     scripted_client c({}, "/data", [&](auto const&, std::size_t, std::size_t) { return reply{wire}; });
     auto const r =
         c.run<std::vector<user_info>>([&](auto t) { return c.users.async_get_users(std::move(t)); });

@@ -17,7 +17,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include <openssl/ssl.h>
@@ -99,6 +101,21 @@ std::string http_answer(unsigned status, std::string_view body, std::string_view
     out += "\r\n";
     out += body;
     return out;
+}
+
+std::string chunked_answer(std::string_view body, std::size_t chunk, std::string_view extra_headers,
+                           std::string_view content_type)
+{
+    std::string out = "HTTP/1.1 200 OK\r\nContent-Type: " + std::string(content_type) + "\r\n";
+    out += extra_headers;
+    out += "Transfer-Encoding: chunked\r\n\r\n";
+    char size[24];
+    for (std::size_t at = 0; at < body.size(); at += chunk) {
+        auto const piece = body.substr(at, chunk);
+        std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+        out.append(size).append(piece).append("\r\n");
+    }
+    return out + "0\r\n\r\n";
 }
 
 std::ostream& operator<<(std::ostream& os, failure how)

@@ -46,6 +46,11 @@ using responder = std::function<reply(request const&, std::size_t connection, st
 std::string http_answer(unsigned status, std::string_view body, std::string_view extra_headers = {},
                         std::string_view content_type = "application/json");
 
+/// A complete HTTP/1.1 200 answer with a chunked body: `body` in chunks of `chunk` bytes, then the last chunk
+/// (`extra_headers` as for http_answer).
+std::string chunked_answer(std::string_view body, std::size_t chunk, std::string_view extra_headers = {},
+                           std::string_view content_type = "application/json");
+
 /// How the peer treats its connections.
 struct peer_options {
     /// PEM certificate chain and key: when both are set, every connection starts with a TLS handshake

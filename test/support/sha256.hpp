@@ -1,12 +1,12 @@
-// SHA-256 of bytes, of a file and of an archive streamed in parts, as lower-case hex (OpenSSL EVP).
+// SHA-256 of bytes, of a file and of an archive streamed in parts, as lower-case hex (OpenSSL EVP): for the
+// tests and bench_download (no Boost.Test here).
 #pragma once
-
-#include <boost/test/unit_test.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,7 +54,7 @@ inline std::string sha256_of(std::string_view bytes)
 inline std::string sha256_of_file(std::filesystem::path const& path)
 {
     std::ifstream in(path, std::ios::binary);
-    BOOST_TEST_REQUIRE(in.good(), "cannot open " << path);
+    if (!in) throw std::runtime_error("cannot open " + path.string());
     sha256 h;
     std::vector<char> buffer(1 << 20);
     while (in) {

@@ -140,10 +140,6 @@ struct session_options {
     std::chrono::milliseconds connect_timeout{10'000};
     /// [30 s] the whole operation: queueing, every attempt, every wait between them
     std::chrono::milliseconds request_timeout{30'000};
-    std::chrono::milliseconds idle_timeout{60'000};    ///< [60 s] an idle connection is closed after this
-    std::size_t max_response_bytes{64u << 20};         ///< [64 MiB] a larger body: error::response_too_large
-    std::optional<std::uint64_t> max_download_bytes{}; ///< [unlimited] a larger download: response_too_large
-    std::string user_agent{"igtcloud-cpp/0.1"};        ///< the User-Agent header
     /// [true] send `Accept-Encoding: gzip, deflate`. Answers in `Content-Encoding` gzip or deflate (with or
     /// without the zlib header) are decoded as they arrive, whether asked for or not; the limits
     /// (max_response_bytes, max_download_bytes) count decoded bytes, so a decompression bomb ends in
@@ -151,10 +147,14 @@ struct session_options {
     /// error::invalid_response; so is a corrupt or cut-short body (a gzip trailer CRC-32 and length are
     /// checked).
     bool accept_encoding{true};
-    tls_options tls{};     ///< for https base URLs
-    retry_options retry{}; ///< retries of failed attempts
-    proxy_options proxy{}; ///< none: direct connections
-    event_hook on_event{}; ///< none: no events
+    std::chrono::milliseconds idle_timeout{60'000};    ///< [60 s] an idle connection is closed after this
+    std::size_t max_response_bytes{64u << 20};         ///< [64 MiB] a larger body: error::response_too_large
+    std::optional<std::uint64_t> max_download_bytes{}; ///< [unlimited] a larger download: response_too_large
+    std::string user_agent{"igtcloud-cpp/0.1"};        ///< the User-Agent header
+    tls_options tls{};                                 ///< for https base URLs
+    retry_options retry{};                             ///< retries of failed attempts
+    proxy_options proxy{};                             ///< none: direct connections
+    event_hook on_event{};                             ///< none: no events
 };
 
 /// Per-operation settings.
