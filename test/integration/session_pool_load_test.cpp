@@ -30,7 +30,6 @@ using entities::user_info;
 using namespace std::chrono_literals;
 
 using namespace igtcloud::test::kit;
-constexpr std::string_view admin_login = "admin@example.org"; // the mock's default token's user
 
 } // namespace
 

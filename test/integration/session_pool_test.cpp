@@ -46,7 +46,6 @@ using igtcloud::test::scripted_server;
 using namespace std::chrono_literals;
 
 using namespace igtcloud::test::kit;
-constexpr std::string_view admin_login = "admin@example.org"; // the mock's default token's user
 /// Two GET /users/me on one session, `pause` apart; returns both outcomes.
 struct two_requests {
     outcome<user_info> first, second;

@@ -34,7 +34,6 @@ using igtcloud::test::test_certificates;
 using igtcloud::test::token_kind;
 using namespace igtcloud::test::kit;
 
-constexpr std::string_view admin_login = "admin@example.org"; // the mock's default token's user
 
 /// The certificate a client presents; empty paths: none.
 struct client_identity {

@@ -22,6 +22,8 @@ namespace entities = igtcloud::entities;
 using clock_type = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
+/// The login of the mock's default token's user.
+inline constexpr std::string_view admin_login = "admin@example.org";
 /// A small user_info answer, for scripted servers.
 inline constexpr std::string_view user_json = R"({"loginId":"ada@example.org","userUUID":"u-1"})";
 

@@ -14,25 +14,15 @@
 #include <string_view>
 #include <vector>
 
+#include "support/round_trip.hpp"
+
 namespace entities = igtcloud::entities;
 namespace json = boost::json;
 using namespace std::chrono;
 
 namespace {
 
-// decode -> encode gives back the same JSON; decode again gives the same value.
-template <class T>
-T require_round_trip(std::string_view text)
-{
-    auto decoded = entities::decode<T>(text);
-    BOOST_TEST_REQUIRE(decoded.has_value(), (decoded ? "" : decoded.error().message));
-    auto const encoded = entities::encode(*decoded);
-    BOOST_TEST(json::parse(encoded) == json::parse(text), encoded);
-    auto again = entities::decode<T>(encoded);
-    BOOST_TEST_REQUIRE(again.has_value());
-    BOOST_TEST((*again == *decoded));
-    return *decoded;
-}
+using igtcloud::test::require_round_trip;
 
 entities::date_time at(year_month_day day, hours h, minutes m = minutes{0})
 {

@@ -9,12 +9,16 @@
 #include <iostream>
 #include <string>
 
+#include "support/round_trip.hpp"
+
 namespace entities = igtcloud::entities;
 namespace json = boost::json;
 namespace data = boost::unit_test::data;
 using namespace std::chrono;
 
 namespace {
+
+using igtcloud::test::require_round_trip;
 
 // Every member of UserInfoModel and of the models below it set, date-times in canonical UTC form.
 constexpr char const* full_user = R"({
@@ -54,20 +58,6 @@ constexpr char const* full_user = R"({
 json::value parse(std::string_view text)
 {
     return json::parse(text);
-}
-
-// decode -> encode gives back the same JSON (compared as values, then as text for member order).
-template <class T>
-T require_round_trip(std::string_view text)
-{
-    auto decoded = entities::decode<T>(text);
-    BOOST_TEST_REQUIRE(decoded.has_value(), (decoded ? "" : decoded.error().message));
-    auto const encoded = entities::encode(*decoded);
-    BOOST_TEST(parse(encoded) == parse(text), encoded);
-    auto again = entities::decode<T>(encoded);
-    BOOST_TEST_REQUIRE(again.has_value());
-    BOOST_TEST((*again == *decoded));
-    return *decoded;
 }
 
 } // namespace
