@@ -34,7 +34,6 @@ using igtcloud::test::test_certificates;
 using igtcloud::test::token_kind;
 using namespace igtcloud::test::kit;
 
-
 /// The certificate a client presents; empty paths: none.
 struct client_identity {
     std::filesystem::path cert{};

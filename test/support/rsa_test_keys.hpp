@@ -1,6 +1,7 @@
 #pragma once
 
-// RSA and EC keys for the auth tests (unit and integration), generated once per test binary with OpenSSL's EVP API (never stored).
+// RSA and EC keys for the auth tests (unit and integration), generated once per test binary with OpenSSL's
+// EVP API (never stored).
 
 #include <string>
 
