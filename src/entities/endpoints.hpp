@@ -81,7 +81,9 @@ struct endpoint {
     /// Where a success answer's body streams as it arrives, instead of being buffered whole, if the
     /// operation says: the sink's factory. The operation's value is then the sink's (streamed_value<T>): the
     /// bytes a download took, the users decoded, the users handed to the caller.
-    sink_factory<Params> sink{};
+    /// (An optional, not a null pointer: whether a function's address is null is not a constant expression
+    /// for GCC under -fsanitize=undefined.)
+    std::optional<sink_factory<Params>> sink{};
 };
 
 template <class Params>

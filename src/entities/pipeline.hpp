@@ -183,7 +183,8 @@ void start(std::shared_ptr<client_impl> impl, Params params, handler_t<Params> h
     request_spec spec{ep.name, ep.method, ep.path, ep.safe_to_repeat, ep.masked};
     spec.accept = ep.accept;
     spec.success = ep.success;
-    if constexpr (ep.sink != nullptr) spec.sink = ep.sink(params, sink_context{ep.success, &impl->options});
+    if constexpr (ep.sink.has_value())
+        spec.sink = (*ep.sink)(params, sink_context{ep.success, &impl->options});
     if constexpr (ep.user_uuid != nullptr) spec.user_uuid = params.*ep.user_uuid;
     if constexpr (ep.region != nullptr) {
         if (auto const& region = params.*ep.region) spec.region = *region;
@@ -192,8 +193,8 @@ void start(std::shared_ptr<client_impl> impl, Params params, handler_t<Params> h
     spec.options = &params.options;
     if constexpr (requires { params.body; }) spec.body = encode(params.body);
     auto op = prepare(*impl, std::move(spec));
-    launch<typename Params::response_type, ep.sink != nullptr>(std::move(impl), std::move(op), ep.success,
-                                                               std::move(handler));
+    launch<typename Params::response_type, ep.sink.has_value()>(std::move(impl), std::move(op), ep.success,
+                                                                std::move(handler));
 }
 
 } // namespace igtcloud::entities::detail
