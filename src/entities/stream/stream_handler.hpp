@@ -74,7 +74,7 @@ public:
 
     bool on_object_begin(error_code& ec)
     {
-        if (!count(1, ec) || !root_ok("an object", ec)) return false;
+        if (!take(1, "an object", ec)) return false;
         if (skipping()) return ++skip_, true;
         auto [type, slot] = target();
         if (type->what != kind::object) return mismatch(type, "an object", ec);
@@ -83,14 +83,14 @@ public:
     }
     bool on_object_end(std::size_t, error_code& ec)
     {
-        if (!count(1, ec)) return false;
+        if (!take(1, nullptr, ec)) return false;
         if (skip_ != 0) return --skip_, true;
         frames_.pop_back();
         return value_done(ec);
     }
     bool on_array_begin(error_code& ec)
     {
-        if (!count(1, ec)) return false;
+        if (!take(1, nullptr, ec)) return false;
         if (state_ == state::before) return state_ = state::in_array, true;
         if (skipping()) return ++skip_, true;
         auto [type, slot] = target();
@@ -101,7 +101,7 @@ public:
     }
     bool on_array_end(std::size_t, error_code& ec)
     {
-        if (!count(1, ec)) return false;
+        if (!take(1, nullptr, ec)) return false;
         if (skip_ != 0) return --skip_, true;
         if (frames_.empty()) return state_ = state::after, true; // the root array
         frames_.pop_back();
@@ -110,13 +110,13 @@ public:
 
     bool on_key_part(std::string_view s, std::size_t, error_code& ec)
     {
-        if (!count(s.size(), ec)) return false;
+        if (!take(s.size(), nullptr, ec)) return false;
         if (skip_ == 0) part_.append(s);
         return true;
     }
     bool on_key(std::string_view s, std::size_t, error_code& ec)
     {
-        if (!count(s.size() + 3, ec)) return false; // quotes and colon
+        if (!take(s.size() + 3, nullptr, ec)) return false; // quotes and colon
         if (skip_ != 0) return true;
         auto& f = frames_.back();
         if (part_.empty()) {
@@ -131,13 +131,13 @@ public:
 
     bool on_string_part(std::string_view s, std::size_t, error_code& ec)
     {
-        if (!count(s.size(), ec) || !root_ok("a string", ec)) return false;
+        if (!take(s.size(), "a string", ec)) return false;
         if (!skipping()) part_.append(s);
         return true;
     }
     bool on_string(std::string_view s, std::size_t, error_code& ec)
     {
-        if (!count(s.size() + 3, ec) || !root_ok("a string", ec)) return false; // quotes and separator
+        if (!take(s.size() + 3, "a string", ec)) return false; // quotes and separator
         if (skipping()) return true; // its parts were not kept either
         if (!part_.empty()) {
             part_.append(s);
@@ -150,7 +150,7 @@ public:
 
     bool on_number_part(std::string_view s, error_code& ec)
     {
-        if (!count(s.size(), ec) || !root_ok("a number", ec)) return false;
+        if (!take(s.size(), "a number", ec)) return false;
         if (!skipping()) part_.append(s); // only for an error's text
         return true;
     }
@@ -177,7 +177,7 @@ public:
     }
     bool on_bool(bool b, error_code& ec)
     {
-        if (!count(6, ec) || !root_ok("a boolean", ec)) return false;
+        if (!take(6, "a boolean", ec)) return false;
         if (skipping()) return true;
         auto [type, slot] = target();
         if (type->what != kind::boolean) return mismatch(type, "a boolean", ec);
@@ -186,7 +186,7 @@ public:
     }
     bool on_null(error_code& ec)
     {
-        if (!count(5, ec) || !root_ok("null", ec)) return false;
+        if (!take(5, "null", ec)) return false;
         if (skipping()) return true;
         if (!frames_.empty() && frames_.back().type->what == kind::object) {
             auto& f = frames_.back();
@@ -217,13 +217,20 @@ private:
         std::size_t count; ///< arrays: the elements started
     };
 
-    // The element's bytes so far, against max_item_bytes (inside the root array only: before it, every
-    // event but its start fails at once).
-    bool count(std::size_t n, error_code& ec)
+    // Every event: the element's bytes so far against max_item_bytes (inside the root array; `n` the event's
+    // compact text); before the root array only its start fits (`got`: what the event is, null for events that
+    // cannot come first). Kept small enough to inline: the failures are out of line.
+    bool take(std::size_t n, char const* got, error_code& ec)
     {
-        if (state_ != state::in_array) return true;
-        item_bytes_ += n;
-        if (item_bytes_ <= max_item_) return true;
+        if (state_ == state::in_array) [[likely]] {
+            item_bytes_ += n;
+            return item_bytes_ <= max_item_ || too_large(ec);
+        }
+        return state_ != state::before || got == nullptr || not_an_array(got, ec);
+    }
+
+    [[gnu::noinline]] bool too_large(error_code& ec)
+    {
         problem_ = "one element's JSON is over max_item_bytes (" + std::to_string(max_item_) + " bytes)";
         path_ = "[" + std::to_string(started_ == 0 ? 0 : started_ - 1) + "]";
         failed_ = true;
@@ -231,10 +238,8 @@ private:
         return false;
     }
 
-    // Before the root array, only its start fits.
-    bool root_ok(char const* got, error_code& ec)
+    [[gnu::noinline]] bool not_an_array(char const* got, error_code& ec)
     {
-        if (state_ != state::before) return true;
         return fail(ec, std::string("expected an array, got ") + got);
     }
 
@@ -277,7 +282,7 @@ private:
     template <class Put>
     bool number(std::string_view s, error_code& ec, Put put)
     {
-        if (!count(s.size() + 1, ec) || !root_ok("a number", ec)) return false;
+        if (!take(s.size() + 1, "a number", ec)) return false;
         if (skipping()) return true;
         auto [type, slot] = target();
         bool const ok = put(type, slot);
