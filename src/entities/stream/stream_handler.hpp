@@ -108,10 +108,9 @@ public:
         return value_done(ec);
     }
 
-    bool on_key_part(std::string_view s, std::size_t, error_code& ec)
+    bool on_key_part(std::string_view s, std::size_t, error_code&)
     {
-        if (!take(s.size(), nullptr, ec)) return false;
-        if (skip_ == 0) part_.append(s);
+        take_part(s, skip_ == 0);
         return true;
     }
     bool on_key(std::string_view s, std::size_t, error_code& ec)
@@ -129,16 +128,15 @@ public:
         return true;
     }
 
-    bool on_string_part(std::string_view s, std::size_t, error_code& ec)
+    bool on_string_part(std::string_view s, std::size_t, error_code&)
     {
-        if (!take(s.size(), "a string", ec)) return false;
-        if (!skipping()) part_.append(s);
+        take_part(s, !skipping());
         return true;
     }
     bool on_string(std::string_view s, std::size_t, error_code& ec)
     {
         if (!take(s.size() + 3, "a string", ec)) return false; // quotes and separator
-        if (skipping()) return true; // its parts were not kept either
+        if (skipping()) return true;                           // its parts were not kept either
         if (!part_.empty()) {
             part_.append(s);
             s = part_;
@@ -148,10 +146,9 @@ public:
         return ok && value_done(ec);
     }
 
-    bool on_number_part(std::string_view s, error_code& ec)
+    bool on_number_part(std::string_view s, error_code&)
     {
-        if (!take(s.size(), "a number", ec)) return false;
-        if (!skipping()) part_.append(s); // only for an error's text
+        take_part(s, !skipping()); // kept only for an error's text
         return true;
     }
     bool on_int64(std::int64_t i, std::string_view s, error_code& ec)
@@ -218,8 +215,8 @@ private:
     };
 
     // Every event: the element's bytes so far against max_item_bytes (inside the root array; `n` the event's
-    // compact text); before the root array only its start fits (`got`: what the event is, null for events that
-    // cannot come first). Kept small enough to inline: the failures are out of line.
+    // compact text); before the root array only its start fits (`got`: what the event is, null for events
+    // that cannot come first). Kept small enough to inline: the failures are out of line.
     bool take(std::size_t n, char const* got, error_code& ec)
     {
         if (state_ == state::in_array) [[likely]] {
@@ -227,6 +224,17 @@ private:
             return item_bytes_ <= max_item_ || too_large(ec);
         }
         return state_ != state::before || got == nullptr || not_an_array(got, ec);
+    }
+
+    // A piece of a key, string or number: counted, and kept for its token's end unless skipped (or before the
+    // root array, or over the limit: memory stays bounded). Never a failure here: the token's end decides, as
+    // when the whole token comes at once, so that where the body is cut changes no outcome (the parser may
+    // still refuse the token's rest first).
+    void take_part(std::string_view s, bool keep)
+    {
+        if (state_ != state::in_array) return;
+        item_bytes_ += s.size();
+        if (keep && item_bytes_ <= max_item_) part_.append(s);
     }
 
     [[gnu::noinline]] bool too_large(error_code& ec)
