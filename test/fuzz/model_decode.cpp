@@ -6,7 +6,8 @@
 // error; a failure is error::invalid_response with a message; a decoded
 // value encodes (unless a date lies outside years 0000-9999, which encode refuses) to JSON that decodes to
 // an equal value (when the input holds no double: see decode_as). The streaming decode gives the same users
-// or the same error (message up to its byte) whether the text comes whole or in random pieces (1-64 bytes,
+// or the same error (message up to its byte; of Boost.JSON's own errors, the kind: "malformed JSON") whether
+// the text comes whole or in random pieces (1-64 bytes,
 // drawn from a seed that is a hash of the input), and never accepts what the whole-document decode refuses
 // nor decodes other users than it.
 #include <igtcloud/entities/models.hpp>
@@ -122,8 +123,15 @@ void stream_as_list(std::string_view text)
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
         return std::size_t(seed >> 58) + 1; // 1-64
     });
+    // Boost.JSON 1.81's own error may differ with the cut ("illegal leading surrogate" whole, "illegal
+    // trailing surrogate" when the escape is resumed across pieces): for its errors only the kind is
+    // compared.
+    auto const parser_error = [](streamed const& s) { return s.message.starts_with("malformed JSON: "); };
+    bool const same = parser_error(whole) && parser_error(pieces) ? true : whole.message == pieces.message;
+    if (whole.ec != pieces.ec || !same)
+        std::fprintf(stderr, "whole: %s\npieces: %s\n", whole.message.c_str(), pieces.message.c_str());
     check(whole.ec == pieces.ec);
-    check(whole.message == pieces.message);
+    check(same);
     check(whole.elements == pieces.elements);
     if (whole.ec) {
         check(!whole.message.empty());
