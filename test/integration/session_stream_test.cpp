@@ -64,6 +64,7 @@ BOOST_AUTO_TEST_CASE(a_100000_user_list_streams_whatever_max_response_bytes_says
     mock::options o;
     o.seed_users = 100'000;
     o.seed = 16;
+    o.read_timeout = std::chrono::minutes(5); // the mock writes each 110 MB answer within this (ASan: slow)
     mock_client c(o);
     // One session whose max_response_bytes is far below the list's size: it does not apply to the stream.
     entities::session small(
