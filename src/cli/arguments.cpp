@@ -151,7 +151,8 @@ void declare_auth_commands(CLI::App& app, invocation& inv, raw_options& raw)
 void declare_commands(CLI::App& app, invocation& inv)
 {
     app.add_subcommand("me", "show the caller's user");
-    app.add_subcommand("list", "list every user (a JSON array)");
+    app.add_subcommand("list", "list every user, printed as the list arrives (a JSON array)")
+        ->add_flag("--jsonl", inv.list_jsonl, "print one compact JSON object per user and line instead");
     app.add_subcommand("get", "show one user")
         ->add_option("UUID", inv.argument, "the user's userUUID")
         ->required();

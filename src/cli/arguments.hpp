@@ -72,6 +72,7 @@ struct invocation {
     std::string argument{}; ///< UUID (get, update, delete) or LOGIN_ID (resend-activation, reset-mfa)
     std::optional<std::string> region{}; ///< storage --region
     std::vector<std::string> keys{};     ///< delete-files KEY...
+    bool list_jsonl{};                   ///< list --jsonl: one user per line
     user_arguments user{};
     provision_arguments provision{};
     download_arguments download{};

@@ -18,6 +18,7 @@
 
 #include "cli/auth_commands.hpp"
 #include "cli/download_command.hpp"
+#include "cli/list_command.hpp"
 #include "cli/output.hpp"
 #include "cli/provision.hpp"
 
@@ -106,9 +107,7 @@ int run_command(invocation const& inv, asio::io_context& ioc, entities::session&
     auto const& arg = inv.argument;
     if (c == "me")
         return run_operation<user_info>(ioc, s, [&](auto h) { users.async_get_me(req, std::move(h)); });
-    if (c == "list")
-        return run_operation<std::vector<user_info>>(
-            ioc, s, [&](auto h) { users.async_get_users(req, std::move(h)); });
+    if (c == "list") return run_list(inv, ioc, s); // printed as it is decoded
     if (c == "get")
         return run_operation<user_info>(ioc, s,
                                         [&](auto h) { users.async_get_user(arg, req, std::move(h)); });

@@ -101,10 +101,10 @@ std::string scrub(std::string text)
     return text;
 }
 
-std::string to_text(json::value const& v, bool indented)
+std::string to_text(json::value const& v, bool indented, std::size_t level)
 {
     std::string out;
-    write_into(out, v, indented, 0);
+    write_into(out, v, indented, level);
     return out;
 }
 

@@ -38,8 +38,9 @@ std::string scrub(std::string text);
 /// Writes `v` as one JSON document and a newline on stdout: indented on a terminal, one line otherwise.
 void print_json(boost::json::value const& v);
 /// `v` as JSON text: on one line, or indented by two spaces per level (Boost.JSON 1.81 has no pretty
-/// printer). Doubles are written as "%.15g" ("0.25", "3").
-std::string to_text(boost::json::value const& v, bool indented);
+/// printer), starting at `level` (an element of an array printed piece by piece: 1). Doubles are written as
+/// "%.15g" ("0.25", "3").
+std::string to_text(boost::json::value const& v, bool indented, std::size_t level = 0);
 
 /// Writes `{"status":N,"message":"..."}` and a newline on stderr (scrubbed).
 void print_error(unsigned status, std::string_view message);

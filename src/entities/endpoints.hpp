@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,24 @@ private:
 };
 
 /// One operation's HTTP description. Params is the operation's parameter struct.
+class streamed_body; // transport/streamed_body.hpp
+
+/// What an endpoint's sink factory gets besides the operation's parameters.
+struct sink_context {
+    success_statuses success{};       ///< the endpoint's
+    session_options const* options{}; ///< the session's (limits)
+};
+
+/// Makes the sink a success answer's body streams into (endpoint::sink), taking what it needs out of the
+/// parameters; error::invalid_argument for unusable ones (nothing is sent then).
+template <class Params>
+using sink_factory = api_result<std::unique_ptr<streamed_body>> (*)(Params&, sink_context const&);
+
+// The sink factories (download/download_writer.cpp, stream/user_bodies.cpp).
+api_result<std::unique_ptr<streamed_body>> download_body(download_user_files_params&, sink_context const&);
+api_result<std::unique_ptr<streamed_body>> user_list_body(get_users_params&, sink_context const&);
+api_result<std::unique_ptr<streamed_body>> user_stream_body(for_each_user_params&, sink_context const&);
+
 template <class Params>
 struct endpoint {
     std::string_view name{};          ///< the spec's operationId without `_resource`, for events
@@ -59,9 +78,12 @@ struct endpoint {
     std::vector<std::string> Params::*keys{};
     /// The `Accept` header: what a success answer's body is.
     std::string_view accept{"application/json"};
-    /// The download_sink a success answer's body streams into (not buffered, max_response_bytes does not
-    /// apply), if the operation has one; the operation's value is then the bytes the sink took.
-    download_sink Params::*sink{};
+    /// Where a success answer's body streams as it arrives, instead of being buffered whole, if the
+    /// operation says: the sink's factory. The operation's value is then the sink's (streamed_value<T>): the
+    /// bytes a download took, the users decoded, the users handed to the caller.
+    /// (An optional, not a null pointer: whether a function's address is null is not a constant expression
+    /// for GCC under -fsanitize=undefined.)
+    std::optional<sink_factory<Params>> sink{};
 };
 
 template <class Params>
@@ -91,7 +113,18 @@ inline constexpr endpoint<get_users_params> endpoint_for<get_users_params>{.name
                                                                            .path = "/users",
                                                                            .success = {200},
                                                                            .safe_to_repeat = true,
-                                                                           .masked = true};
+                                                                           .masked = true,
+                                                                           .sink = &user_list_body};
+
+// GET /users again, each user handed to the caller as it is decoded (a retry is safe until the first one).
+template <>
+inline constexpr endpoint<for_each_user_params> endpoint_for<for_each_user_params>{.name = "get_users",
+                                                                                   .method = http::verb::get,
+                                                                                   .path = "/users",
+                                                                                   .success = {200},
+                                                                                   .safe_to_repeat = true,
+                                                                                   .masked = true,
+                                                                                   .sink = &user_stream_body};
 
 template <>
 inline constexpr endpoint<get_user_storage_params> endpoint_for<get_user_storage_params>{
@@ -188,7 +221,7 @@ inline constexpr endpoint<download_user_files_params> endpoint_for<download_user
     .safe_to_repeat = true,
     .masked = false,
     .accept = "application/zip",
-    .sink = &download_user_files_params::sink};
+    .sink = &download_body};
 
 template <>
 inline constexpr endpoint<delete_training_settings_params> endpoint_for<delete_training_settings_params>{

@@ -31,6 +31,7 @@ struct sax_type {
     int (*find)(std::string_view){};                ///< object: the index of the field with this name, or -1
     void* (*emplace)(void* object, int field, sax_type const*& type){}; ///< object: a fresh field value
     void (*reset)(void* object, int field){};                           ///< object: the field made absent
+    std::string_view (*name)(int field){}; ///< object: the wire name of field i (for error paths)
 };
 
 template <class T>
@@ -99,6 +100,14 @@ struct sax_traits<T> {
             },
             fields_of<T>);
     }
+    static std::string_view name(int field)
+    {
+        std::string_view out;
+        int i = 0;
+        std::apply([&](auto const&... f) { (void)((i++ == field ? (out = f.name, true) : false) || ...); },
+                   fields_of<T>);
+        return out;
+    }
     template <class M>
     static void* emplace_one(T& object, field<T, M> const& f, sax_type const*& type)
     {
@@ -106,7 +115,7 @@ struct sax_traits<T> {
         return &(object.*f.member).emplace();
     }
     static constexpr sax_type type{
-        sax_type::kind::object, nullptr, nullptr, nullptr, &find, &emplace, &reset};
+        sax_type::kind::object, nullptr, nullptr, nullptr, &find, &emplace, &reset, &name};
 };
 
 /// Decodes the whole of `text` into `*out`, a value-initialized object of the type `type` describes. False

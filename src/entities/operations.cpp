@@ -6,6 +6,7 @@ namespace igtcloud::entities::detail {
 template void start(std::shared_ptr<client_impl>, get_me_params, handler_t<get_me_params>);
 template void start(std::shared_ptr<client_impl>, get_user_params, handler_t<get_user_params>);
 template void start(std::shared_ptr<client_impl>, get_users_params, handler_t<get_users_params>);
+template void start(std::shared_ptr<client_impl>, for_each_user_params, handler_t<for_each_user_params>);
 template void start(std::shared_ptr<client_impl>, get_user_storage_params,
                     handler_t<get_user_storage_params>);
 template void start(std::shared_ptr<client_impl>, post_users_params, handler_t<post_users_params>);

@@ -149,10 +149,8 @@ api_result<prepared> prepare(client_impl& impl, request_spec spec)
     op.secrets = std::move(spec.secrets);
     op.keep_cookies = spec.keep_cookies;
     if (spec.sink) {
-        auto writer =
-            download_writer::make(std::move(*spec.sink), spec.success, impl.options.max_download_bytes);
-        if (!writer) return writer.error();
-        op.download = std::move(*writer);
+        if (!*spec.sink) return spec.sink->error();
+        op.sink = std::move(**spec.sink);
     }
     write_head(impl, spec, target, op.request);
     return op;
@@ -218,7 +216,10 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
     parser.body_limit(impl.options.max_response_bytes);
     parser.keep_cookies(op.keep_cookies);
     parser.decode_with(&lease.conn().decoder(), impl.options.max_response_bytes);
-    if (op.download) parser.stream_to(op.download.get(), impl.options.max_response_bytes);
+    if (op.sink) {
+        op.sink->watch(co_await asio::this_coro::cancellation_state);
+        parser.stream_to(op.sink.get(), impl.options.max_response_bytes);
+    }
     auto const outcome = co_await lease.conn().async_exchange(op.request, parser, op.deadline);
     x.wrote_all = outcome.wrote_all;
     x.received_any = outcome.received_any;
@@ -226,11 +227,11 @@ asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, b
         x.timed_out = outcome.ec == beast::error::timeout;
         x.failure =
             failure_of(impl, outcome.ec, cancel_requested(co_await asio::this_coro::cancellation_state));
-        if (op.download && op.download->failure()) x.failure = *op.download->failure();
+        if (op.sink && op.sink->failure()) x.failure = *op.sink->failure();
         if (!parser.refusal().empty()) x.failure->message = parser.refusal(); // Content-Encoding's
         co_return x;
     }
-    if (parser.streamed()) x.streamed = op.download->delivered();
+    if (parser.streamed()) x.streamed = std::move(op.sink); // a success: the operation's last attempt
     lease.release(parser.keep_alive() && parser.is_done(), parser.keep_alive_timeout());
     x.status = parser.status();
     x.content_type = std::move(parser.content_type()); // kept for answers other than 2xx only
@@ -292,7 +293,7 @@ attempt_facts facts_of(exchange_result const& x, prepared const& op, client_impl
     f.wrote_all = x.wrote_all;
     f.received_any = x.received_any;
     f.reused = x.reused;
-    f.safe_to_repeat = op.safe_to_repeat && (!op.download || op.download->may_repeat());
+    f.safe_to_repeat = op.safe_to_repeat && (!op.sink || op.sink->may_repeat());
     f.tokens_refreshable = impl.tokens->refreshable();
     f.deadline = op.deadline;
     return f;

@@ -15,10 +15,10 @@
 //   finish<T>      success status -> decode the body into T; else error_from_answer (template, thin), run in
 //                  the completion on the way to the handler
 //
-// A download (endpoint::sink) differs in one place: run_exchange has the answer parser stream a success
-// answer's body into the operation's download_writer (download/download_writer.hpp) instead of buffering it;
-// the writer also tells the retry rule whether the body may be sent again (facts_of), and its value is the
-// bytes the sink took.
+// An operation with a sink (endpoint::sink: the download, GET /users) differs in one place: run_exchange has
+// the answer parser stream a success answer's body into the operation's streamed_body
+// (transport/streamed_body.hpp) instead of buffering it; the sink also tells the retry rule whether the body
+// may be sent again (facts_of), and the operation's value is the sink's (finish<T, true>).
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -35,11 +35,11 @@
 #include <vector>
 
 #include "entities/client_impl.hpp"
-#include "entities/download/download_writer.hpp"
 #include "entities/endpoints.hpp"
 #include "entities/http_error.hpp"
 #include "entities/json_decoder.hpp"
 #include "entities/retry/attempt_policy.hpp"
+#include "entities/transport/streamed_body.hpp"
 
 namespace igtcloud::entities::detail {
 
@@ -57,7 +57,8 @@ struct request_spec {
     std::optional<std::string> body{};           ///< JSON text
     std::string_view accept{"application/json"}; ///< the Accept header (endpoint::accept)
     success_statuses success{};                  ///< the endpoint's
-    download_sink* sink{}; ///< the download's sink (endpoint::sink), moved into prepared
+    /// The operation's sink (endpoint::sink), or why it cannot be made; moved into prepared.
+    std::optional<api_result<std::unique_ptr<streamed_body>>> sink{};
     // The auth calls only (Users operations leave these empty and pay nothing):
     /// Token headers of this request (X-JWT, X-CSRF-TOKEN when not empty), instead of the session's.
     std::optional<std::pair<std::string_view, std::string_view>> tokens{};
@@ -75,7 +76,8 @@ struct prepared {
     std::uint64_t tokens_generation{};  ///< the generation of the tokens in `request` (0: static tokens)
     std::vector<std::string> secrets{}; ///< request_spec::secrets
     bool keep_cookies{};                ///< request_spec::keep_cookies
-    std::unique_ptr<download_writer> download{}; ///< the download's sink, when the operation has one
+    /// The operation's sink, when it has one (endpoint::sink).
+    std::unique_ptr<streamed_body> sink{};
 };
 
 /// The transport's result: a complete answer, or the error that prevented one.
@@ -85,7 +87,8 @@ struct exchange_result {
     std::string content_type{};
     std::string body{};
     std::vector<std::string> set_cookies{}; ///< the answer's Set-Cookie values, when the request kept them
-    std::uint64_t streamed{}; ///< a download's success answer: the bytes its sink took (body stays empty)
+    /// A success answer streamed into the operation's sink: the sink, holding the value (body stays empty).
+    std::unique_ptr<streamed_body> streamed{};
     std::optional<std::chrono::milliseconds> retry_after{}; ///< the answer's valid Retry-After
     bool reused{};       ///< the attempt ran on a connection that carried an earlier request
     bool wrote_all{};    ///< the whole request was written (so the server may have acted on it)
@@ -113,15 +116,19 @@ inline api_error answered(api_error e, unsigned status)
     return e;
 }
 
-template <class T>
+/// The operation's result from its last attempt's; `Streamed`: the endpoint has a sink, which holds the
+/// value.
+template <class T, bool Streamed = false>
 api_result<T> finish(exchange_result&& x, success_statuses success)
 {
     if (x.failure) return std::move(*x.failure);
     if (!success.contains(x.status)) return error_from_answer(x.status, x.content_type, x.body);
     if constexpr (std::is_void_v<T>) {
         return {};
-    } else if constexpr (std::is_same_v<T, std::uint64_t>) { // a download (endpoint::sink)
-        return x.streamed;
+    } else if constexpr (Streamed) {
+        if (!x.streamed)
+            return api_error{make_error_code(error::invalid_response), x.status, "internal error"};
+        return static_cast<streamed_value<T>&>(*x.streamed).take();
     } else if constexpr (is_created<T>::value) {
         auto value = decode_document<decltype(T::value)>(x.body);
         if (!value) return answered(value.error(), x.status);
@@ -133,7 +140,7 @@ api_result<T> finish(exchange_result&& x, success_statuses success)
     }
 }
 
-template <class T>
+template <class T, bool Streamed>
 void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, success_statuses success,
             asio::any_completion_handler<void(api_result<T>)> handler)
 {
@@ -156,7 +163,7 @@ void launch(std::shared_ptr<client_impl> impl, api_result<prepared> op, success_
     auto done = asio::bind_executor(
         executor, [h = std::move(handler), success](std::exception_ptr e, exchange_result x) mutable {
             if (e) x.failure = api_error{make_error_code(error::invalid_response), 0, "internal error"};
-            std::move(h)(finish<T>(std::move(x), success));
+            std::move(h)(finish<T, Streamed>(std::move(x), success));
         });
     auto body = run_operation(impl, std::move(*op));
     // The operation's steps never overlap (one awaited step at a time), so without a cancellation slot it
@@ -176,7 +183,8 @@ void start(std::shared_ptr<client_impl> impl, Params params, handler_t<Params> h
     request_spec spec{ep.name, ep.method, ep.path, ep.safe_to_repeat, ep.masked};
     spec.accept = ep.accept;
     spec.success = ep.success;
-    if constexpr (ep.sink != nullptr) spec.sink = &(params.*ep.sink);
+    if constexpr (ep.sink.has_value())
+        spec.sink = (*ep.sink)(params, sink_context{ep.success, &impl->options});
     if constexpr (ep.user_uuid != nullptr) spec.user_uuid = params.*ep.user_uuid;
     if constexpr (ep.region != nullptr) {
         if (auto const& region = params.*ep.region) spec.region = *region;
@@ -185,7 +193,8 @@ void start(std::shared_ptr<client_impl> impl, Params params, handler_t<Params> h
     spec.options = &params.options;
     if constexpr (requires { params.body; }) spec.body = encode(params.body);
     auto op = prepare(*impl, std::move(spec));
-    launch<typename Params::response_type>(std::move(impl), std::move(op), ep.success, std::move(handler));
+    launch<typename Params::response_type, ep.sink.has_value()>(std::move(impl), std::move(op), ep.success,
+                                                                std::move(handler));
 }
 
 } // namespace igtcloud::entities::detail

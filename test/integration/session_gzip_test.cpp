@@ -164,15 +164,42 @@ BOOST_AUTO_TEST_CASE(refuses_corrupt_cut_short_unknown_and_stacked_codings)
     }
 }
 
+/// 64 MiB of `fill` after `start`, in about 64 KB of gzip.
+inline std::string gzip_bomb(std::string_view start, char fill)
+{
+    igtcloud::test::compressor z(format::gzip, 9);
+    z.add(start);
+    std::string const filler(1 << 20, fill);
+    for (int i = 0; i < 64; ++i)
+        z.add(filler);
+    return z.end();
+}
+
 BOOST_AUTO_TEST_CASE(a_gzip_bomb_ends_in_response_too_large)
 {
-    // 64 MiB of zeros in about 64 KB of gzip, against a 1 MiB limit on decoded bytes.
-    igtcloud::test::compressor z(format::gzip, 9);
-    std::string const zeros(1 << 20, '\0');
-    for (int i = 0; i < 64; ++i)
-        z.add(zeros);
-    auto const bomb = z.end();
+    // 64 MiB of zeros in about 64 KB of gzip, against a 1 MiB limit on decoded bytes: a buffered answer.
+    auto const bomb = gzip_bomb("", '\0');
     BOOST_TEST_REQUIRE(bomb.size() < (1u << 20) / 8);
+    scripted_client c({.max_response_bytes = 1 << 20}, "/data", [&](auto const&, std::size_t, std::size_t) {
+        return reply{encoded_answer(200, bomb, "gzip")};
+    });
+    auto const r = c.run<user_info>([&](auto t) { return c.users.async_get_me(std::move(t)); });
+    auto const e = error_of(r);
+    BOOST_TEST((e.code == entities::error::response_too_large), e.to_string());
+    BOOST_TEST(e.message.find("max_response_bytes") != std::string::npos, e.message);
+    // The list decodes as it arrives: zeros are not JSON, refused at the first byte (not as a corrupt gzip).
+    auto const list =
+        c.run<std::vector<user_info>>([&](auto t) { return c.users.async_get_users(std::move(t)); });
+    auto const le = error_of(list);
+    BOOST_TEST((le.code == entities::error::invalid_response), le.to_string());
+    BOOST_TEST(le.message.starts_with("malformed JSON: "), le.message);
+}
+
+BOOST_AUTO_TEST_CASE(a_gzip_bomb_of_valid_json_ends_a_list_in_response_too_large)
+{
+    // "[" and 64 MiB of spaces: JSON the streaming decode keeps reading, stopped by the limit on decoded
+    // bytes.
+    auto const bomb = gzip_bomb("[", ' ');
     scripted_client c({.max_response_bytes = 1 << 20}, "/data", [&](auto const&, std::size_t, std::size_t) {
         return reply{encoded_answer(200, bomb, "gzip")};
     });

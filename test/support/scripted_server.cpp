@@ -44,12 +44,11 @@ asio::awaitable<void> until_closed(Stream& stream)
     }
 }
 
-/// Writes one byte every `every`, forever (until a write fails or the wait is cancelled).
+/// Writes `byte` every `every`, forever (until a write fails or the wait is cancelled).
 template <class Stream>
-asio::awaitable<void> drip_forever(Stream& stream, std::chrono::milliseconds every)
+asio::awaitable<void> drip_forever(Stream& stream, std::chrono::milliseconds every, char const byte)
 {
     asio::steady_timer timer(stream.get_executor());
-    char const byte = 'x';
     for (;;) {
         timer.expires_after(every);
         auto [tec] = co_await timer.async_wait(use_tuple);
@@ -192,7 +191,7 @@ struct scripted_server::impl : std::enable_shared_from_this<impl> {
             if (wec) co_return;
             if (r.filler > 0 && !co_await write_filler(stream, r.filler)) co_return;
             if (r.drip.count() > 0) {
-                co_await (drip_forever(stream, r.drip) || until_closed(stream));
+                co_await (drip_forever(stream, r.drip, r.drip_byte) || until_closed(stream));
                 co_return;
             }
             if (r.close) co_return;

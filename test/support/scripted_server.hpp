@@ -30,9 +30,10 @@ struct reply {
     std::chrono::milliseconds delay{}; ///< wait before writing
     bool stall{};                      ///< never answer; keep the connection open until the client closes it
                                        ///< or stop()
-    /// When positive: after `bytes`, write one more byte ('x') every `drip` until the client closes the
-    /// connection (a body that never ends).
+    /// When positive: after `bytes`, write one more byte (`drip_byte`) every `drip` until the client closes
+    /// the connection (a body that never ends).
     std::chrono::milliseconds drip{};
+    char drip_byte{'x'}; ///< the byte `drip` writes (' ': a JSON body that stays valid and never ends)
     /// After `bytes`, write this many more bytes of 'x' in 1 MiB writes (huge bodies without a huge string);
     /// stops early when the client closes.
     std::size_t filler{};

@@ -1,5 +1,5 @@
-// The Users operations as data (the seed spec's ten and the 2023 spec's four), for tests that run each of
-// them: started by name, recorded, answered.
+// The Users operations as data (the seed spec's ten, async_for_each_user, and the 2023 spec's four), for
+// tests that run each of them: started by name, recorded, answered.
 #pragma once
 
 #include <igtcloud/entities.hpp>
@@ -78,7 +78,8 @@ inline entities::download_sink discarding_sink()
                                              [] { return boost::system::error_code{}; });
 }
 
-/// The ten in DESIGN.md §2's order, then the 2023 spec's four of §7.
+/// The ten in DESIGN.md §2's order (with GET /users streamed, async_for_each_user, after async_get_users),
+/// then the 2023 spec's four of §7.
 inline operation_case const all_operations[] = {
     {"get_me", true,
      [](auto& u, auto const& o, auto& r) { u.async_get_me(o, record<entities::user_info>(r)); }},
@@ -87,6 +88,11 @@ inline operation_case const all_operations[] = {
     {"get_users", true,
      [](auto& u, auto const& o, auto& r) {
          u.async_get_users(o, record<std::vector<entities::user_info>>(r));
+     }},
+    {"for_each_user", true,
+     [](auto& u, auto const& o, auto& r) {
+         u.async_for_each_user(
+             o, [](entities::user_info) {}, record<std::size_t>(r));
      }},
     {"get_user_storage", true,
      [](auto& u, auto const& o, auto& r) { u.async_get_user_storage("x", o, record<entities::storage>(r)); }},

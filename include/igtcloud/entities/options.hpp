@@ -147,6 +147,11 @@ struct session_options {
     /// error::invalid_response; so is a corrupt or cut-short body (a gzip trailer CRC-32 and length are
     /// checked).
     bool accept_encoding{true};
+    /// [1 MiB] users_api::async_for_each_user: the largest one user's JSON object may be, counted as its
+    /// compact text (whitespace between tokens not counted; strings as decoded); a larger one ends the
+    /// operation with error::response_too_large. async_get_users is bounded by max_response_bytes (its whole
+    /// body) instead.
+    std::size_t max_item_bytes{1u << 20};
     std::chrono::milliseconds idle_timeout{60'000};    ///< [60 s] an idle connection is closed after this
     std::size_t max_response_bytes{64u << 20};         ///< [64 MiB] a larger body: error::response_too_large
     std::optional<std::uint64_t> max_download_bytes{}; ///< [unlimited] a larger download: response_too_large

@@ -73,7 +73,10 @@ public:
         return async_get_user(user_uuid, request_options{}, std::forward<Token>(token));
     }
 
-    /// GET /users: every user. Completes with `void(api_result<std::vector<user_info>>)`.
+    /// GET /users: every user. Completes with `void(api_result<std::vector<user_info>>)`. The list is decoded
+    /// as its bytes arrive (the body is not held beside the vector), under max_response_bytes (its JSON text,
+    /// decoded); on any error no partial list is returned. For a list of any length in bounded memory, see
+    /// async_for_each_user.
     template <token_for<std::vector<user_info>> Token = boost::asio::deferred_t>
     auto async_get_users(request_options opts, Token&& token = {})
     {
@@ -84,6 +87,37 @@ public:
     auto async_get_users(Token&& token = {})
     {
         return async_get_users(request_options{}, std::forward<Token>(token));
+    }
+
+    /// GET /users, streamed: hands each user to `on_user` as soon as its JSON object has been decoded, and
+    /// completes with `void(api_result<std::size_t>)`, the number of users handed over. Memory stays at one
+    /// user plus the connection's read buffer, however long the list: session_options::max_response_bytes
+    /// does not apply, session_options::max_item_bytes (one user's JSON) does (error::response_too_large).
+    ///
+    /// `on_user` is called one user at a time, in the list's order, on one of the session's I/O threads (not
+    /// on the completion handler's executor), all calls before the completion handler runs; it must not
+    /// block for long (the connection waits for it). An exception it throws ends the operation with
+    /// `boost::system::errc::io_error` (its what() in the message), not retried. To stop early, cancel the
+    /// operation (its cancellation slot) from `on_user` or elsewhere: `on_user` is not called again, and the
+    /// operation completes with `asio::error::operation_aborted`. An empty `on_user` is
+    /// error::invalid_argument with nothing sent.
+    ///
+    /// Errors after some users (a body cut off, invalid JSON, a user of the wrong shape or over
+    /// max_item_bytes, the deadline, a cancellation) complete with the error; the users handed over before it
+    /// stay handed over, and the caller's own count of on_user calls says how many (api_error carries none).
+    /// Retries: like any GET before the first user was handed over; after it, never (a retry would hand the
+    /// same users over again), and the operation fails with the attempt's error.
+    template <token_for<std::size_t> Token = boost::asio::deferred_t>
+    auto async_for_each_user(request_options opts, user_callback on_user, Token&& token = {})
+    {
+        return call(detail::for_each_user_params{std::move(on_user), std::move(opts)},
+                    std::forward<Token>(token));
+    }
+    /// async_for_each_user with default request_options.
+    template <token_for<std::size_t> Token = boost::asio::deferred_t>
+    auto async_for_each_user(user_callback on_user, Token&& token = {})
+    {
+        return async_for_each_user(request_options{}, std::move(on_user), std::forward<Token>(token));
     }
 
     /// GET /users/$storage[?region=]: temporary storage credentials (secrets: never logged by the library).

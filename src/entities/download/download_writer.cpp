@@ -142,4 +142,13 @@ bool download_writer::may_repeat() const noexcept
     return !failure_ && (received_ == 0 || file_ || sink_.restart());
 }
 
+api_result<std::unique_ptr<streamed_body>> download_body(download_user_files_params& params,
+                                                         sink_context const& context)
+{
+    auto writer =
+        download_writer::make(std::move(params.sink), context.success, context.options->max_download_bytes);
+    if (!writer) return writer.error();
+    return std::unique_ptr<streamed_body>(std::move(*writer));
+}
+
 } // namespace igtcloud::entities::detail

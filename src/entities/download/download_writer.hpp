@@ -1,6 +1,7 @@
 #pragma once
 
-// A download_sink (the public type) as the answer parser's body_sink:
+// A download_sink (the public type) as the answer parser's body_sink, and the download's streamed_value (its
+// value: the bytes written; made by download_body, the endpoint's sink factory):
 //
 //   make()       validates the sink (invalid_argument before anything is sent)
 //   begin()      a success answer's head: max_download_bytes against its Content-Length; the start, or the
@@ -23,11 +24,11 @@
 
 #include "entities/download/part_file.hpp"
 #include "entities/endpoints.hpp"
-#include "entities/transport/body_sink.hpp"
+#include "entities/transport/streamed_body.hpp"
 
 namespace igtcloud::entities::detail {
 
-class download_writer final : public body_sink {
+class download_writer final : public streamed_value<std::uint64_t> {
 public:
     /// The writer of `sink` for the answers with a `success` status; error::invalid_argument for a sink that
     /// cannot be used (empty, a directory, a missing parent directory).
@@ -40,11 +41,12 @@ public:
     boost::system::error_code complete() override;
 
     /// Whether another attempt may send the body (again).
-    bool may_repeat() const noexcept;
+    bool may_repeat() const noexcept override;
     /// The bytes the sink took of the body that completed.
     std::uint64_t delivered() const noexcept { return received_; }
+    std::uint64_t take() override { return received_; }
     /// The sink's own failure, if the last exchange ended with one.
-    std::optional<api_error> const& failure() const noexcept { return failure_; }
+    std::optional<api_error> const& failure() const noexcept override { return failure_; }
 
 private:
     download_writer(download_sink sink, success_statuses success, std::optional<std::uint64_t> max_bytes);

@@ -133,12 +133,14 @@ void answer_parser::take_body(string_view body, error_code& ec)
         take_decoded(bytes, ec);
         return;
     }
-    ec = (*slot_)->feed(bytes, [this](std::string_view piece) {
+    bool taken_failed = false; // the sink's own refusal of decoded bytes: not the coding's
+    ec = (*slot_)->feed(bytes, [this, &taken_failed](std::string_view piece) {
         error_code piece_ec;
         take_decoded(piece, piece_ec);
+        taken_failed = piece_ec.failed();
         return piece_ec;
     });
-    if (ec == error::invalid_response)
+    if (ec == error::invalid_response && !taken_failed)
         refusal_ = std::string("the answer's ") + name_of(*coding_) + " body is corrupt";
 }
 

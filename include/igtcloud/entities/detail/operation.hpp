@@ -13,7 +13,9 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +23,10 @@
 #include <vector>
 
 namespace igtcloud::entities {
+
+/// Receives the users of users_api::async_for_each_user one at a time, each as soon as its JSON object has
+/// been decoded (see there for the thread it runs on, exceptions, and how to stop early).
+using user_callback = std::function<void(user_info)>;
 
 namespace detail {
 
@@ -37,6 +43,11 @@ struct IGTCLOUD_ENTITIES_DECL get_user_params {
 struct IGTCLOUD_ENTITIES_DECL get_users_params {
     request_options options{};
     using response_type = std::vector<user_info>;
+};
+struct IGTCLOUD_ENTITIES_DECL for_each_user_params {
+    user_callback on_user{};
+    request_options options{};
+    using response_type = std::size_t; ///< users handed to on_user
 };
 struct IGTCLOUD_ENTITIES_DECL get_user_storage_params {
     std::optional<std::string> region{};
