@@ -9,15 +9,7 @@
 // bench/download.sh runs the three and curl side by side against the mock server process.
 #include <igtcloud/entities.hpp>
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -28,50 +20,14 @@
 #include <string_view>
 
 #include "measure.hpp"
+#include "one_shot.hpp"
 #include "support/sha256.hpp"
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace entities = igtcloud::entities;
 
-struct args {
-    std::uint16_t port{};
-    std::string mode{"file"};
-    std::string out{"download.zip"};
-    std::string jwt{"mock-token"};
-};
-
-[[noreturn]] void usage(std::string const& why)
-{
-    std::cerr << "bench_download: " << why
-              << "\nusage: bench_download --port P [--mode file|callable|buffered] [--out PATH] [--jwt T]\n";
-    std::exit(2);
-}
-
-args parse(int argc, char** argv)
-{
-    args a;
-    for (int i = 1; i < argc; i += 2) {
-        std::string_view const name = argv[i];
-        if (i + 1 >= argc) usage("missing value for " + std::string(name));
-        std::string const value = argv[i + 1];
-        if (name == "--port")
-            a.port = static_cast<std::uint16_t>(std::stoul(value));
-        else if (name == "--mode")
-            a.mode = value;
-        else if (name == "--out")
-            a.out = value;
-        else if (name == "--jwt")
-            a.jwt = value;
-        else
-            usage("unknown option " + std::string(name));
-    }
-    if (a.port == 0) usage("--port is required");
-    if (a.mode != "file" && a.mode != "callable" && a.mode != "buffered") usage("bad --mode");
-    return a;
-}
+using args = igtcloud::bench::one_shot_args;
 
 /// Ours: the library's download into a file or a hashing callable. The bytes, or 0 on failure.
 std::uint64_t download_ours(args const& a, igtcloud::test::sha256& h)
@@ -80,7 +36,7 @@ std::uint64_t download_ours(args const& a, igtcloud::test::sha256& h)
     entities::session s(ioc.get_executor(),
                         {.base_url = "http://127.0.0.1:" + std::to_string(a.port) + "/data", .jwt = a.jwt});
     auto sink = a.mode == "file"
-                    ? entities::download_sink::file(a.out)
+                    ? entities::download_sink::file(a.extra.at("--out"))
                     : entities::download_sink::callable([&](entities::byte_chunk c) {
                           h.add(std::string_view(reinterpret_cast<char const*>(c.data()), c.size()));
                           return boost::system::error_code{};
@@ -102,21 +58,10 @@ std::uint64_t download_ours(args const& a, igtcloud::test::sha256& h)
 /// The reference: the whole body read into memory by a plain Beast parser.
 std::uint64_t download_buffered(args const& a, igtcloud::test::sha256& h)
 {
-    asio::io_context ioc;
-    asio::ip::tcp::socket socket(ioc);
-    socket.connect({asio::ip::make_address("127.0.0.1"), a.port});
-    http::request<http::empty_body> req{http::verb::get, "/data/users/download-files", 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.set(http::field::accept, "application/zip");
-    req.set("X-JWT", a.jwt);
-    http::write(socket, req);
-    beast::flat_buffer buffer;
-    buffer.reserve(64 * 1024);
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(boost::none);
-    http::read(socket, buffer, parser);
-    auto const& body = parser.get().body();
-    if (parser.get().result_int() != 200) return 0;
+    auto const answer =
+        igtcloud::bench::get_buffered(a.port, "/data/users/download-files", "application/zip", a.jwt);
+    if (answer.status != 200) return 0;
+    auto const& body = answer.body;
     h.add(body);
     return body.size();
 }
@@ -125,7 +70,8 @@ std::uint64_t download_buffered(args const& a, igtcloud::test::sha256& h)
 
 int main(int argc, char** argv)
 {
-    auto const a = parse(argc, argv);
+    auto const a = igtcloud::bench::parse_one_shot(
+        argc, argv, "bench_download", {"file", "callable", "buffered"}, {{"--out", "download.zip"}});
     igtcloud::test::sha256 h;
     auto const started = std::chrono::steady_clock::now();
     double const cpu0 = igtcloud::bench::cpu_seconds();

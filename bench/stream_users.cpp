@@ -12,15 +12,7 @@
 // bench/stream_users.sh runs the three side by side against the mock server process.
 #include <igtcloud/entities.hpp>
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -30,47 +22,14 @@
 #include <string_view>
 
 #include "measure.hpp"
+#include "one_shot.hpp"
 
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace entities = igtcloud::entities;
 
-struct args {
-    std::uint16_t port{};
-    std::string mode{"foreach"};
-    std::string jwt{"mock-token"};
-};
-
-[[noreturn]] void usage(std::string const& why)
-{
-    std::cerr << "bench_stream_users: " << why
-              << "\nusage: bench_stream_users --port P [--mode foreach|get_users|buffered] [--jwt T]\n";
-    std::exit(2);
-}
-
-args parse(int argc, char** argv)
-{
-    args a;
-    for (int i = 1; i < argc; i += 2) {
-        std::string_view const name = argv[i];
-        if (i + 1 >= argc) usage("missing value for " + std::string(name));
-        std::string const value = argv[i + 1];
-        if (name == "--port")
-            a.port = static_cast<std::uint16_t>(std::stoul(value));
-        else if (name == "--mode")
-            a.mode = value;
-        else if (name == "--jwt")
-            a.jwt = value;
-        else
-            usage("unknown option " + std::string(name));
-    }
-    if (a.port == 0) usage("--port is required");
-    if (a.mode != "foreach" && a.mode != "get_users" && a.mode != "buffered") usage("bad --mode");
-    return a;
-}
+using args = igtcloud::bench::one_shot_args;
 
 struct outcome {
     std::size_t users{};
@@ -116,21 +75,9 @@ outcome list_ours(args const& a)
 /// The reference: the whole body read into memory by a plain Beast parser, then decoded whole.
 outcome list_buffered(args const& a)
 {
-    asio::io_context ioc;
-    asio::ip::tcp::socket socket(ioc);
-    socket.connect({asio::ip::make_address("127.0.0.1"), a.port});
-    http::request<http::empty_body> req{http::verb::get, "/data/users", 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.set(http::field::accept, "application/json");
-    req.set("X-JWT", a.jwt);
-    http::write(socket, req);
-    beast::flat_buffer buffer;
-    buffer.reserve(64 * 1024);
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(boost::none);
-    http::read(socket, buffer, parser);
-    if (parser.get().result_int() != 200) return {};
-    auto users = entities::decode<std::vector<entities::user_info>>(parser.get().body());
+    auto const answer = igtcloud::bench::get_buffered(a.port, "/data/users", "application/json", a.jwt);
+    if (answer.status != 200) return {};
+    auto users = entities::decode<std::vector<entities::user_info>>(answer.body);
     if (!users) {
         std::cerr << "decode failed: " << users.error().to_string() << '\n';
         std::exit(1);
@@ -145,7 +92,8 @@ outcome list_buffered(args const& a)
 
 int main(int argc, char** argv)
 {
-    auto const a = parse(argc, argv);
+    auto const a = igtcloud::bench::parse_one_shot(argc, argv, "bench_stream_users",
+                                                   {"foreach", "get_users", "buffered"});
     auto const started = std::chrono::steady_clock::now();
     double const cpu0 = igtcloud::bench::cpu_seconds();
     auto const out = a.mode == "buffered" ? list_buffered(a) : list_ours(a);
