@@ -16,15 +16,13 @@
 #include <utility>
 #include <vector>
 
-#include "entities/date_time.hpp"
+#include "entities/sax_frames.hpp"
 #include "entities/stream/array_decoder.hpp"
 
 namespace igtcloud::entities::detail::stream {
 
 using kind = sax_type::kind;
 using error_code = boost::system::error_code;
-// Arrays start with room for this many elements (the models' arrays are short), as in json_sax.cpp.
-constexpr std::size_t small_array = 4;
 
 inline char const* expected_of(kind k) noexcept
 {
@@ -60,8 +58,6 @@ public:
     {
         frames_.clear();
         state_ = state::before;
-        skip_ = 0;
-        part_.clear();
         started_ = elements_ = 0;
         item_bytes_ = 0;
         failed_ = false;
@@ -75,80 +71,59 @@ public:
     bool on_object_begin(error_code& ec)
     {
         if (!take(1, "an object", ec)) return false;
-        if (skipping()) return ++skip_, true;
-        auto [type, slot] = target();
-        if (type->what != kind::object) return mismatch(type, "an object", ec);
-        frames_.push_back(frame{type, slot, -1, 0});
-        return true;
+        return open<kind::object>("an object", ec);
     }
     bool on_object_end(std::size_t, error_code& ec)
     {
         if (!take(1, nullptr, ec)) return false;
-        if (skip_ != 0) return --skip_, true;
-        frames_.pop_back();
+        if (frames_.skip_end()) return true;
+        frames_.close();
         return value_done(ec);
     }
     bool on_array_begin(error_code& ec)
     {
         if (!take(1, nullptr, ec)) return false;
         if (state_ == state::before) return state_ = state::in_array, true;
-        if (skipping()) return ++skip_, true;
-        auto [type, slot] = target();
-        if (type->what != kind::array) return mismatch(type, "an array", ec);
-        type->reserve(slot, small_array);
-        frames_.push_back(frame{type, slot, -1, 0});
-        return true;
+        return open<kind::array>("an array", ec);
     }
     bool on_array_end(std::size_t, error_code& ec)
     {
         if (!take(1, nullptr, ec)) return false;
-        if (skip_ != 0) return --skip_, true;
+        if (frames_.skip_end()) return true;
         if (frames_.empty()) return state_ = state::after, true; // the root array
-        frames_.pop_back();
+        frames_.close();
         return value_done(ec);
     }
 
     bool on_key_part(std::string_view s, std::size_t, error_code&)
     {
-        take_part(s, skip_ == 0);
+        take_part(s, !frames_.in_skipped());
         return true;
     }
     bool on_key(std::string_view s, std::size_t, error_code& ec)
     {
         if (!take(s.size() + 3, nullptr, ec)) return false; // quotes and colon
-        if (skip_ != 0) return true;
-        auto& f = frames_.back();
-        if (part_.empty()) {
-            f.field = f.type->find(s);
-        } else {
-            part_.append(s);
-            f.field = f.type->find(part_);
-            part_.clear();
-        }
+        if (!frames_.in_skipped()) frames_.key(s);
         return true;
     }
 
     bool on_string_part(std::string_view s, std::size_t, error_code&)
     {
-        take_part(s, !skipping());
+        take_part(s, !frames_.skipping());
         return true;
     }
     bool on_string(std::string_view s, std::size_t, error_code& ec)
     {
         if (!take(s.size() + 3, "a string", ec)) return false; // quotes and separator
-        if (skipping()) return true;                           // its parts were not kept either
-        if (!part_.empty()) {
-            part_.append(s);
-            s = part_;
-        }
-        bool const ok = put_string(s, ec);
-        part_.clear();
+        if (frames_.skipping()) return true;                   // its parts were not kept either
+        bool const ok = store_string(frames_.whole(s), ec);
+        frames_.clear_part();
         return ok && value_done(ec);
     }
 
     bool on_number_part(std::string_view s, error_code&)
     {
-        take_part(s, !skipping()); // kept only for an error's text
+        take_part(s, !frames_.skipping()); // kept only for an error's text
         return true;
     }
     bool on_int64(std::int64_t i, std::string_view s, error_code& ec)
@@ -175,7 +150,7 @@ public:
     bool on_bool(bool b, error_code& ec)
     {
         if (!take(6, "a boolean", ec)) return false;
-        if (skipping()) return true;
+        if (frames_.skipping()) return true;
         auto [type, slot] = target();
         if (type->what != kind::boolean) return mismatch(type, "a boolean", ec);
         *static_cast<bool*>(slot) = b;
@@ -184,12 +159,7 @@ public:
     bool on_null(error_code& ec)
     {
         if (!take(5, "null", ec)) return false;
-        if (skipping()) return true;
-        if (!frames_.empty() && frames_.back().type->what == kind::object) {
-            auto& f = frames_.back();
-            f.type->reset(f.target, f.field); // null: absent (the last of duplicate members wins)
-            return true;
-        }
+        if (frames_.skipping() || frames_.null_member()) return true;
         auto [type, slot] = target(); // an element: of the root array, or of a model's array
         (void)slot;
         return mismatch(type, "null", ec);
@@ -207,12 +177,6 @@ public:
 
 private:
     enum class state : unsigned char { before, in_array, after };
-    struct frame {
-        sax_type const* type;
-        void* target;
-        int field;         ///< objects: the field of the last key (-1: unknown, its value is skipped)
-        std::size_t count; ///< arrays: the elements started
-    };
 
     // Every event: the element's bytes so far against max_item_bytes (inside the root array; `n` the event's
     // compact text); before the root array only its start fits (`got`: what the event is, null for events
@@ -234,7 +198,7 @@ private:
     {
         if (state_ != state::in_array) return;
         item_bytes_ += s.size();
-        if (keep && item_bytes_ <= max_item_) part_.append(s);
+        if (keep && item_bytes_ <= max_item_) frames_.keep_part(s);
     }
 
     [[gnu::noinline]] bool too_large(error_code& ec)
@@ -251,29 +215,25 @@ private:
         return fail(ec, std::string("expected an array, got ") + got);
     }
 
-    bool skipping() const noexcept
+    // An object or array of the model begins (`got`: what it is, for a mismatch).
+    template <kind What>
+    bool open(char const* got, error_code& ec)
     {
-        return skip_ != 0 ||
-               (!frames_.empty() && frames_.back().type->what == kind::object && frames_.back().field < 0);
+        if (frames_.skipping()) return frames_.skip_begin(), true;
+        auto [type, slot] = target();
+        if (type->what != What) return mismatch(type, got, ec);
+        frames_.open<What>(type, slot);
+        return true;
     }
 
     // Where the value that starts now goes, and its type: a new element of the root array, a model's
     // array element, or a field of a model.
     std::pair<sax_type const*, void*> target()
     {
-        if (frames_.empty()) {
-            ++started_;
-            item_bytes_ = 0;
-            return {&element_, target_.next()};
-        }
-        auto& f = frames_.back();
-        if (f.type->what == kind::array) {
-            ++f.count;
-            return {f.type->element, f.type->append(f.target)};
-        }
-        sax_type const* type = nullptr;
-        void* slot = f.type->emplace(f.target, f.field, type);
-        return {type, slot};
+        if (!frames_.empty()) return frames_.next_slot();
+        ++started_;
+        item_bytes_ = 0;
+        return {&element_, target_.next()};
     }
 
     // A value ended: when it was a whole element of the root array, the target takes it.
@@ -291,36 +251,27 @@ private:
     bool number(std::string_view s, error_code& ec, Put put)
     {
         if (!take(s.size() + 1, "a number", ec)) return false;
-        if (skipping()) return true;
+        if (frames_.skipping()) return true;
         auto [type, slot] = target();
         bool const ok = put(type, slot);
         if (!ok && type->what == kind::integer) {
-            part_.append(s);
-            return fail(ec, "expected an integer in the range of int64, got " + std::exchange(part_, {}));
+            frames_.keep_part(s);
+            return fail(ec, "expected an integer in the range of int64, got " + frames_.take_part());
         }
-        part_.clear();
+        frames_.clear_part();
         return ok ? value_done(ec) : mismatch(type, "a number", ec);
     }
 
-    bool put_string(std::string_view s, error_code& ec)
+    bool store_string(std::string_view s, error_code& ec)
     {
         auto [type, slot] = target();
-        switch (type->what) {
-        case kind::string: static_cast<std::string*>(slot)->assign(s.data(), s.size()); return true;
-        case kind::date_time:
-            if (auto t = parse_date_time(s)) {
-                *static_cast<date_time*>(slot) = *t;
-                return true;
-            }
-            return fail(ec, "not an RFC 3339 date-time");
-        case kind::date:
-            if (auto d = parse_date(s)) {
-                *static_cast<date*>(slot) = *d;
-                return true;
-            }
-            return fail(ec, "not a valid YYYY-MM-DD date");
-        default: return mismatch(type, "a string", ec);
+        switch (put_string(*type, slot, s)) {
+        case put_outcome::stored: return true;
+        case put_outcome::bad_date_time: return fail(ec, "not an RFC 3339 date-time");
+        case put_outcome::bad_date: return fail(ec, "not a valid YYYY-MM-DD date");
+        case put_outcome::wrong_kind: break;
         }
+        return mismatch(type, "a string", ec);
     }
 
     bool mismatch(sax_type const* type, char const* got, error_code& ec)
@@ -341,7 +292,7 @@ private:
     std::string current_path() const
     {
         std::string path = "[" + std::to_string(started_ == 0 ? 0 : started_ - 1) + "]";
-        for (auto const& f : frames_) {
+        for (auto const& f : frames_.stack()) {
             if (f.type->what == kind::array) {
                 path += "[" + std::to_string(f.count == 0 ? 0 : f.count - 1) + "]";
             } else if (f.field >= 0) {
@@ -355,10 +306,8 @@ private:
     sax_type const& element_;
     element_target& target_;
     std::uint64_t max_item_;
-    std::vector<frame> frames_{}; ///< inside the current element
+    sax_frames frames_{}; ///< inside the current element
     state state_{state::before};
-    std::size_t skip_{}; ///< depth inside a skipped object or array
-    std::string part_{}; ///< a key, string or number that arrived in parts
     std::size_t started_{}, elements_{};
     std::uint64_t item_bytes_{};
     bool failed_{};
