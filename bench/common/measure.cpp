@@ -103,6 +103,7 @@ recorder::recorder(std::uint64_t requests) : latency_ns_(requests) {}
 void recorder::start()
 {
     count_ = 0;
+    trace_allocations(true);
     allocs_started_ = allocations();
     cpu_started_ = cpu_seconds();
     started_ = clock::now();
@@ -120,6 +121,7 @@ void recorder::stop()
     stopped_ = clock::now();
     cpu_stopped_ = cpu_seconds();
     allocs_stopped_ = allocations();
+    trace_allocations(false);
 }
 
 void recorder::print_result(std::string_view contender, bench_args const& args, std::uint64_t errors) const

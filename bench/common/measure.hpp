@@ -44,6 +44,9 @@ long peak_rss_kib();
 
 /// Heap allocations (malloc and siblings, so every operator new too; all threads) since the process started.
 std::uint64_t allocations() noexcept;
+/// Opens (true) and closes (false) the window whose allocation sites IGTCLOUD_ALLOC_TRACE=FILE records
+/// (alloc_counter.cpp); nothing without that variable.
+void trace_allocations(bool on);
 
 /// The JSON body of the n-th POST /users of a run: a new user each time, the same bytes for every contender.
 std::string post_body(bench_args const& args, std::uint64_t n);
