@@ -203,12 +203,14 @@ asio::awaitable<bool> open_connection(client_impl& impl, prepared const& op, lea
 asio::awaitable<exchange_result> run_exchange(client_impl& impl, prepared& op, bool fresh)
 {
     exchange_result x;
-    auto acquired = co_await impl.pool.acquire(op.deadline, fresh);
-    if (!acquired) {
-        x.failure = acquired.error();
+    connection_pool::ticket ticket;
+    auto acquired = impl.pool.acquire_now(co_await asio::this_coro::executor, op.deadline, fresh, ticket);
+    if (!acquired) acquired.emplace(co_await impl.pool.wait(ticket)); // queued: no connection free now
+    if (!*acquired) {
+        x.failure = acquired->error();
         co_return x;
     }
-    auto& lease = *acquired;
+    auto& lease = **acquired;
     x.reused = lease.reused();
     if (lease.needs_open() && !co_await open_connection(impl, op, lease, x)) co_return x;
     x.phase = attempt_phase::exchange;
@@ -302,15 +304,13 @@ attempt_facts facts_of(exchange_result const& x, prepared const& op, client_impl
 // Terminal and partial requests both abort the operation. Beast's HTTP operations honour terminal
 // cancellation only, so both are passed down as terminal: the connection is then dropped, never pooled,
 // which also keeps partial cancellation's promise (the session stays in a known state). Set once for the
-// whole operation: a new state would forget a request that arrived between two attempts.
-asio::awaitable<void> abort_on_cancellation()
+// whole operation (in run_operation's own frame: a coroutine of its own would cost a frame per operation):
+// a new state would forget a request that arrived between two attempts.
+asio::cancellation_type abort_filter(asio::cancellation_type requested) noexcept
 {
-    co_await asio::this_coro::throw_if_cancelled(false);
-    co_await asio::this_coro::reset_cancellation_state([](asio::cancellation_type requested) {
-        auto const abort = asio::cancellation_type::terminal | asio::cancellation_type::partial;
-        return (requested & abort) != asio::cancellation_type::none ? asio::cancellation_type::terminal
-                                                                    : asio::cancellation_type::none;
-    });
+    auto const abort = asio::cancellation_type::terminal | asio::cancellation_type::partial;
+    return (requested & abort) != asio::cancellation_type::none ? asio::cancellation_type::terminal
+                                                                : asio::cancellation_type::none;
 }
 
 // Waits `delay` before a retry; false when cancelled or shut down meanwhile.
@@ -332,7 +332,8 @@ asio::awaitable<exchange_result> run_operation(std::shared_ptr<client_impl> owne
         client_impl& impl;
         ~in_flight_guard() { impl.operation_finished(); }
     } guard{impl};
-    co_await abort_on_cancellation();
+    co_await asio::this_coro::throw_if_cancelled(false);
+    co_await asio::this_coro::reset_cancellation_state(abort_filter);
     impl.budget.record_request();
     attempt_state state;
     bool fresh = false;

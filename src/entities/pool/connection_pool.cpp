@@ -160,9 +160,9 @@ pool_policy::acquire_result connection_pool::take_grant(bool fresh, doomed_list&
     }
 }
 
-asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline, bool fresh)
+std::optional<api_result<lease>> connection_pool::acquire_now(asio::any_io_executor const& owner,
+                                                              steady_time deadline, bool fresh, ticket& t)
 {
-    auto const owner = co_await asio::this_coro::executor;
     doomed_list doomed;
     std::shared_ptr<connection> reused;
     std::unique_lock lock(mutex_);
@@ -172,12 +172,13 @@ asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline
         if (r.granted) granted = make_lease(*r.granted, std::move(reused), owner, pool_clock::now());
         lock.unlock();
         close_all(doomed);
-        if (granted) co_return std::move(*granted);
-        co_return pool_error(error::shut_down, "the session was shut down");
+        if (granted) return std::move(*granted);
+        return pool_error(error::shut_down, "the session was shut down");
     }
-    auto const id = *r.queued;
-    waiter w{parked_waiter(owner, deadline)};
-    waiters_.emplace(id, &w);
+    t.id_ = *r.queued;
+    t.owner_ = owner;
+    auto& w = t.waiter_.emplace(owner, deadline);
+    waiters_.emplace(t.id_, &w); // registered under the same lock: a grant cannot miss it
     waiting_.store(waiters_.size(), std::memory_order_relaxed);
     lock.unlock();
     close_all(doomed);
@@ -186,7 +187,20 @@ asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline
         e.kind = event_kind::queued;
         emit(e);
     }
-    co_return co_await wait_for_grant(id, w, owner);
+    return std::nullopt;
+}
+
+asio::awaitable<api_result<lease>> connection_pool::wait(ticket& t)
+{
+    return wait_for_grant(t.id_, *t.waiter_, t.owner_);
+}
+
+asio::awaitable<api_result<lease>> connection_pool::acquire(steady_time deadline, bool fresh)
+{
+    ticket t;
+    if (auto now = acquire_now(co_await asio::this_coro::executor, deadline, fresh, t))
+        co_return std::move(*now);
+    co_return co_await wait(t);
 }
 
 asio::awaitable<api_result<lease>> connection_pool::wait_for_grant(waiter_id id, waiter& w,

@@ -108,9 +108,35 @@ private:
 };
 
 class connection_pool {
+    /// A queued acquirer; what it was granted is set under the lock before its wake-up.
+    struct waiter {
+        waiter(asio::any_io_executor const& owner, steady_time deadline) : parked(owner, deadline) {}
+        parked_waiter parked;
+        std::optional<grant> granted{};
+        std::shared_ptr<connection> conn{};
+        steady_time granted_at{};
+        bool failed{};
+    };
+
 public:
     /// `hook` (a copy is kept) receives the pool's events; empty: none, and no event is ever built.
     connection_pool(asio::any_io_executor executor, pool_limits limits, event_hook hook);
+
+    /// An acquirer's place in the queue, kept by the caller (in its coroutine frame) while it waits.
+    class ticket {
+        friend class connection_pool;
+        std::optional<waiter> waiter_{};
+        waiter_id id_{};
+        asio::any_io_executor owner_{};
+    };
+
+    /// acquire() in two steps, so that the common case costs no coroutine frame: a lease (or the pool's
+    /// error) at once when the policy grants or refuses; nullopt when the caller is queued in `t`, which must
+    /// then be awaited with wait(t) (and outlive it). `owner`: the caller's executor.
+    std::optional<api_result<lease>> acquire_now(asio::any_io_executor const& owner, steady_time deadline,
+                                                 bool fresh, ticket& t);
+    /// The lease for the queued `t` (see acquire() for the errors).
+    asio::awaitable<api_result<lease>> wait(ticket& t);
 
     /// A connection (FIFO among waiters) before `deadline`: error::timeout after it, operation_aborted when
     /// the caller's cancellation slot fires, error::shut_down after shutdown(). Idle connections that the
@@ -127,14 +153,6 @@ public:
 
 private:
     friend class lease;
-    /// A queued acquirer; what it was granted is set under the lock before its wake-up.
-    struct waiter {
-        parked_waiter parked;
-        std::optional<grant> granted{};
-        std::shared_ptr<connection> conn{};
-        steady_time granted_at{};
-        bool failed{};
-    };
     struct in_use_entry {
         std::weak_ptr<connection> conn;
         asio::any_io_executor executor;
