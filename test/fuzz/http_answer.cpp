@@ -15,6 +15,8 @@
 // Streamed (a download's body_sink taking 200 answers, stream_to): a 200 answer's body reaches the sink
 // whole and in order, begun once with Beast's Content-Length and completed once, whatever the body limit; the
 // other answers' bodies are buffered under the limit as before.
+// GET /users (its own sink: the list decoded as the bytes arrive, gzip and deflate included): a list only
+// where the buffered decode of the same answer read whole gives the same list; an error where that has one.
 #include <boost/beast/_experimental/test/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
@@ -187,6 +189,63 @@ void check_streamed(std::string_view bytes, std::size_t read_size, std::uint64_t
     }
 }
 
+/// GET /users as the session reads it: a success answer's list decoded as its bytes arrive (the endpoint's
+/// own sink, stream/user_bodies.cpp), then finish<T, true>; against the buffered decode of the same answer
+/// read whole (answer_parser, no sink, then decode_document).
+void check_users_stream(std::string_view bytes, std::size_t read_size, std::uint64_t limit)
+{
+    namespace e = igtcloud::entities;
+    using users = std::vector<e::user_info>;
+    constexpr auto const& ep = d::endpoint_for<e::detail::get_users_params>;
+    e::session_options options;
+    options.max_response_bytes = limit;
+    e::detail::get_users_params params{};
+    auto made = (*ep.sink)(params, d::sink_context{ep.success, &options});
+    check(made.has_value());
+    auto sink = std::move(*made);
+
+    d::answer_parser parser; // as run_exchange
+    std::optional<d::inflater> slot;
+    parser.body_limit(limit);
+    parser.decode_with(&slot, limit);
+    parser.stream_to(sink.get(), limit);
+    auto const ec = read_answer(bytes, read_size, std::nullopt, parser);
+    d::exchange_result x;
+    if (ec) {
+        x.failure = e::api_error{ec, 0, ec.message()};
+        if (sink->failure()) x.failure = *sink->failure();
+    } else {
+        x.status = parser.status();
+        x.content_type = parser.content_type();
+        x.body = parser.body();
+        if (parser.streamed()) x.streamed = std::move(sink);
+    }
+    auto const streamed = d::finish<users, true>(std::move(x), ep.success);
+
+    d::answer_parser whole; // the reference: the body kept, then decoded at once
+    std::optional<d::inflater> whole_slot;
+    whole.body_limit(limit);
+    whole.decode_with(&whole_slot, limit);
+    auto const whole_ec = read_answer(bytes, read_size, std::nullopt, whole);
+    if (whole_ec) { // unreadable whole: the streamed reading fails too (it may fail earlier, never later)
+        check(!streamed);
+        return;
+    }
+    if (!ep.success.contains(whole.status())) {
+        check(!streamed && streamed.error().status == whole.status());
+        return;
+    }
+    // As model_decode's oracle: what streams, the buffered decode takes, with the same users; what it refuses
+    // does not stream. The stream may refuse more: it decodes each member as it comes, so of duplicate
+    // members an earlier one of the wrong type is refused there, where the DOM keeps only the last.
+    auto const buffered = d::decode_document<users>(whole.body());
+    if (streamed) {
+        check(buffered.has_value());
+        if (buffered) check(*streamed == *buffered);
+    }
+    if (!buffered) check(!streamed);
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
@@ -242,5 +301,6 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
 
     finish_all(x);
     check_streamed(bytes, read_size, limit);
+    check_users_stream(bytes, read_size, limit);
     return 0;
 }

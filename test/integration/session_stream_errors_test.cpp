@@ -126,6 +126,22 @@ BOOST_AUTO_TEST_CASE(get_users_over_max_response_bytes_as_it_grows)
     BOOST_TEST(e.message == "the response body exceeds max_response_bytes (50000 bytes)");
 }
 
+// A 304 ends with its head whatever its Content-Length says (RFC 9110 §8.6): the answer is its status, not a
+// body over the limit (the fuzz target http_answer found the list's sink refusing such a length).
+BOOST_AUTO_TEST_CASE(a_bodiless_answer_with_a_large_content_length_is_its_status)
+{
+    entities::session_options o;
+    o.max_response_bytes = 1000;
+    scripted_client c(o, "/data", [](auto const&, std::size_t, std::size_t) {
+        return reply{"HTTP/1.1 304 Not Modified\r\nContent-Length: 1000000\r\n\r\n"};
+    });
+    auto const r =
+        c.run<std::vector<user_info>>([&](auto tok) { return c.users.async_get_users(std::move(tok)); });
+    auto const e = error_of(r);
+    BOOST_TEST((e.code == entities::error::unexpected_status));
+    BOOST_TEST(e.status == 304u);
+}
+
 BOOST_AUTO_TEST_CASE(cancelling_from_on_user_stops_at_once)
 {
     scripted_client c({}, "/data", always(stream::list_text(5000)));

@@ -112,9 +112,16 @@ void answer_parser::on_header_impl(error_code& ec)
         // An encoded body's length is not the decoded one: the sink is told no total.
         bool const known = length && !decoding_;
         ec = sink_->begin(known ? std::optional<std::uint64_t>(*length) : std::nullopt);
-    } else if (length && *length > other_body_limit_) {
+    } else if (length && *length > other_body_limit_ && !bodiless()) {
         ec = boost::beast::http::error::body_limit;
     }
+}
+
+// 1xx, 204 and 304 answers end with their head, whatever a Content-Length says (RFC 9110 §6.4.1, §8.6): Beast
+// reads no body, so their Content-Length is no body to refuse.
+bool answer_parser::bodiless() const noexcept
+{
+    return status_ < 200 || status_ == 204 || status_ == 304;
 }
 
 void answer_parser::on_body_init_impl(boost::optional<std::uint64_t> const& content_length, error_code&)

@@ -77,6 +77,7 @@ private:
     void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
                        error_code& ec) override;
     void on_header_impl(error_code& ec) override;
+    bool bodiless() const noexcept;
     void on_body_init_impl(boost::optional<std::uint64_t> const& content_length, error_code& ec) override;
     std::size_t on_body_impl(string_view body, error_code& ec) override;
     void on_chunk_header_impl(std::uint64_t size, string_view extensions, error_code& ec) override;
