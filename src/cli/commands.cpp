@@ -21,6 +21,7 @@
 #include "cli/list_command.hpp"
 #include "cli/output.hpp"
 #include "cli/provision.hpp"
+#include "cli/sync_command.hpp"
 
 #ifndef IGTCLOUD_VERSION
 #define IGTCLOUD_VERSION "0"
@@ -134,6 +135,7 @@ int run_command(invocation const& inv, asio::io_context& ioc, entities::session&
         });
     if (auto code = run_2023_command(inv, ioc, s)) return *code;
     if (c == "provision") return run_provision(inv, ioc, s, auth);
+    if (c == "sync") return run_sync(inv, ioc, s);
     return fail_usage("unknown command: " + c);
 }
 
