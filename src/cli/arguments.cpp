@@ -143,30 +143,40 @@ constexpr char const* sync_footer = R"(PLAN (--plan)
   stderr: the rows that fail, notes, a readable summary.
 DELETES
   --delete-absent plans a delete for each user absent from FILE, never the calling user (GET /users/me).
-  Applying refuses more than --max-delete N deletes (default: 10 % of the current users) unless --force;
-  --plan shows them all and says so.
+  Applying refuses more than --max-delete N deletes (default: 10 % of the current users) unless --force,
+  before anything is sent; --plan shows them all and says so.
+APPLY (without --plan)
+  the plan is made first (nothing sent), then applied with --concurrency requests in flight: POST (create),
+  PUT with the file's members and the current values of the others (update), DELETE (delete). stdout: the
+  provision summary plus "updated", "unchanged", "deleted"; --report: one JSON line per item with "outcome":
+  created, existing, updated, unchanged, deleted, failed, not_attempted. Deletes over --max-delete without
+  --force: refused, nothing sent (exit 2). Ctrl-C: as provision.
 EXIT CODES
-  0 planned; 1 a row failed, applying would be refused, or an API error; 2 usage; 3 transport)";
+  --plan: 0 planned; 1 a row failed, applying would be refused, or an API error
+  apply: 0 every item done; 1 an item failed or the run was interrupted; 2 refused deletes
+  2 usage; 3 transport)";
 
 void declare_sync(CLI::App& app, sync_arguments& a)
 {
     auto* cmd = app.add_subcommand(
-        "sync",
-        "bring the users in line with a CSV or JSON Lines file (step 1: --plan shows what would change)");
+        "sync", "bring the users in line with a CSV or JSON Lines file (--plan: show what would change)");
     cmd->footer(sync_footer);
     cmd->add_option("FILE", a.file, "input file (.csv, .jsonl/.ndjson, else sniffed); '-': stdin")
         ->required();
-    cmd->add_flag("--plan", a.plan, "print the plan and change nothing (required for now)");
+    cmd->add_flag("--plan", a.plan, "print the plan and change nothing");
     cmd->add_flag("--delete-absent", a.delete_absent, "delete the users absent from FILE (never the caller)");
     cmd->add_option("--max-delete", a.max_delete,
                     "refuse more deletes than N without --force (default: 10 % of the current users)");
     cmd->add_flag("--force", a.force, "allow more deletes than --max-delete");
+    cmd->add_option("--concurrency", a.concurrency, "requests in flight when applying (default: 32)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
+    cmd->add_option("--report", a.report, "applying: write one JSON line per item to this file");
 }
 
 /// sync's checks.
 void finish_sync(sync_arguments const& a)
 {
-    if (!a.plan) throw usage_error{"sync: applying a plan is not built yet (issue 17 step 2): give --plan"};
+    if (a.plan && a.report) throw usage_error{"sync: --report needs applying (no --plan)"};
     if ((a.max_delete || a.force) && !a.delete_absent)
         throw usage_error{"sync: --max-delete and --force need --delete-absent"};
 }

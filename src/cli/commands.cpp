@@ -223,7 +223,8 @@ int run(invocation inv)
     auto options = session_options_for(inv.global);
     if (inv.command == "provision" && !inv.global.connections)
         options.max_connections = inv.provision.concurrency; // one connection per request in flight
-    std::optional<entities::authenticator> auth;             // outlives the session, which holds its provider
+    if (inv.command == "sync" && !inv.global.connections) options.max_connections = inv.sync.concurrency;
+    std::optional<entities::authenticator> auth; // outlives the session, which holds its provider
     if (auto code = attach_credentials(inv.global, ioc, options, auth)) return *code;
     std::optional<entities::session> s;
     try {

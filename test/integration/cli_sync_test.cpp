@@ -1,7 +1,9 @@
-// igtcloud-users sync --plan as a process (issue 17 step 1) against igtcloud-mock-server --seed-users as a
-// process, and against the in-process mock where a test counts the requests: the plan's exact lines and
-// counts, no write sent (the store listed before and after is the same; only GET routes were asked), the
-// deletes (never the caller; --max-delete; --force), bad and duplicate rows, usage errors with nothing sent.
+// igtcloud-users sync as a process (issue 17) against igtcloud-mock-server --seed-users as a process, and
+// against the in-process mock where a test counts the requests. --plan: the plan's exact lines and counts, no
+// write sent (the store listed before and after is the same; only GET routes were asked), the deletes (never
+// the caller; --max-delete; --force), bad and duplicate rows, usage errors with nothing sent. Apply: exact
+// outcomes in the summary and the report, the store afterwards equals the file, a second apply is all
+// unchanged, refused deletes send nothing.
 #include <igtcloud/mock/server.hpp>
 
 #include <boost/json.hpp>
@@ -238,7 +240,7 @@ BOOST_AUTO_TEST_CASE(refuses_bad_usage_with_nothing_sent)
     auto const csv = dir.write("users.csv", "loginId,email\na,a@x\n");
     auto const before = srv.stats().requests_served;
     for (auto const& args : std::vector<std::vector<std::string>>{
-             {"sync", csv},                                                 // applying: step 2
+             {"sync", csv, "--plan", "--report", "r.jsonl"},                // nothing to report
              {"sync", csv, "--plan", "--max-delete", "3"},                  // needs --delete-absent
              {"sync", csv, "--plan", "--force"},                            // needs --delete-absent
              {"sync", (dir / "missing.csv").string(), "--plan"},            // unreadable
@@ -247,6 +249,102 @@ BOOST_AUTO_TEST_CASE(refuses_bad_usage_with_nothing_sent)
         check_error(r, 2, 0, args.back());
     }
     BOOST_TEST(srv.stats().requests_served == before);
+}
+
+BOOST_AUTO_TEST_CASE(applies_the_plan_then_the_store_equals_the_file_and_a_second_apply_is_all_unchanged)
+{
+    temp_dir dir;
+    auto const csv = dir / "users.csv";
+    write_plan_file(csv, false);
+    seeded_mock srv{"2023"}; // the 2023 body: istLevel is a member PUT sets
+    auto const report = dir / "report.jsonl";
+    auto const first =
+        run_cli(srv.with({"sync", csv.string(), "--delete-absent", "--force", "--report", report.string()}));
+    BOOST_TEST_REQUIRE(first.code == 0, first.err);
+    auto const sum = stdout_object(first);
+    BOOST_TEST(num(sum, "created") == 15);
+    BOOST_TEST(num(sum, "existing") == 0);
+    BOOST_TEST(num(sum, "updated") == 30);
+    BOOST_TEST(num(sum, "unchanged") == 100);
+    BOOST_TEST(num(sum, "deleted") == 70);
+    BOOST_TEST(num(sum, "failed") == 0);
+    BOOST_TEST(num(sum, "notAttempted") == 0);
+
+    std::map<std::string, std::string> outcomes; // loginId -> outcome, each reported once
+    std::istringstream lines(slurp(report));
+    for (std::string text; std::getline(lines, text);) {
+        auto const o = json::parse(text).as_object();
+        BOOST_TEST(outcomes.emplace(str(o, "loginId"), str(o, "outcome")).second, text);
+        BOOST_TEST(str(o, "userUUID") != "<absent>", text);
+    }
+    BOOST_TEST(outcomes.size() == 215u);
+    for (int i = 1; i <= 200; ++i)
+        BOOST_TEST(outcomes.at(login(i)) == (i <= 100   ? "unchanged"
+                                             : i <= 130 ? "updated"
+                                                        : "deleted"),
+                   login(i));
+    BOOST_TEST(outcomes.at("new3") == "created");
+
+    // the store equals the file (and still has its caller)
+    auto const listed = run_cli(srv.with({"list", "--jsonl"}));
+    BOOST_TEST_REQUIRE(listed.code == 0, listed.err);
+    std::map<std::string, json::object> store;
+    std::istringstream users(listed.out);
+    for (std::string text; std::getline(users, text);) {
+        auto const o = json::parse(text).as_object();
+        store[str(o, "loginId")] = o;
+    }
+    BOOST_TEST(store.size() == 146u); // 130 + 15 + the admin
+    BOOST_TEST(store.count("admin@example.org") == 1u);
+    for (int i = 101; i <= 130; ++i) {
+        auto const& u = store.at(login(i));
+        auto const& profile = u.at("profile").as_object();
+        auto const level = str(u.at("settings").as_object(), "istLevel");
+        BOOST_TEST(level == (i <= 120 ? "3" : "2"), login(i));
+        if (i > 120) {
+            BOOST_TEST(str(profile, "familyName") == "Changed");
+            BOOST_TEST(str(profile.at("contact").as_object(), "emailAddress") ==
+                       "moved" + std::to_string(i) + "@example.org");
+        }
+        BOOST_TEST(str(profile, "givenName") == seeded_given_name(i)); // left as it was
+        BOOST_TEST(str(profile, "preferredLanguage") == "en-US");      // not in the file: left as is
+    }
+    BOOST_TEST(str(store.at("new1").at("profile").as_object(), "familyName") == "User");
+
+    auto const second = run_cli(srv.with({"sync", csv.string(), "--delete-absent", "--force"}));
+    BOOST_TEST(second.code == 0, second.err);
+    auto const again = stdout_object(second);
+    BOOST_TEST(num(again, "unchanged") == 145);
+    for (auto const* key : {"created", "existing", "updated", "deleted", "failed", "notAttempted"})
+        BOOST_TEST(num(again, key) == 0, key);
+    auto const plan = run_cli(srv.with({"sync", csv.string(), "--plan", "--delete-absent"}));
+    BOOST_TEST(plan.code == 0, plan.err);
+    check_summary(parse_plan(plan).summary, 0, 0, 145, 0);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_deletes_over_max_delete_with_nothing_sent_and_never_deletes_the_caller)
+{
+    temp_dir dir;
+    auto const csv = dir / "users.csv";
+    write_plan_file(csv, false);
+    seeded_mock srv{"2023"};
+    auto const before = run_cli(srv.with({"list", "--jsonl"}));
+    auto const refused = run_cli(srv.with({"sync", csv.string(), "--delete-absent"}));
+    check_error(refused, 2, 0, "refused");
+    BOOST_TEST(error_line(refused).at("message").as_string().find("70 deletes exceed max_delete 20") !=
+                   std::string::npos,
+               refused.err);
+    auto const below = run_cli(srv.with({"sync", csv.string(), "--delete-absent", "--max-delete", "69"}));
+    check_error(below, 2, 0, "below");
+    BOOST_TEST(run_cli(srv.with({"list", "--jsonl"})).out == before.out); // nothing sent
+
+    auto const allowed = run_cli(srv.with({"sync", csv.string(), "--delete-absent", "--max-delete", "70"}));
+    BOOST_TEST(allowed.code == 0, allowed.err);
+    BOOST_TEST(num(stdout_object(allowed), "deleted") == 70);
+    BOOST_TEST(allowed.err.find("the calling user is not in the file: it is kept") != std::string::npos);
+    auto const me = run_cli(srv.with({"me"}));
+    BOOST_TEST(me.code == 0, me.err); // the caller is still there
+    BOOST_TEST(str(stdout_object(me), "loginId") == "admin@example.org");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

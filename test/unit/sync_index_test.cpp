@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "entities/invalid_argument.hpp"
+#include "entities/sync/apply_queue.hpp"
 #include "entities/sync/current_user.hpp"
 #include "entities/sync/login_index.hpp"
 #include "entities/sync/spill_file.hpp"
@@ -205,6 +206,78 @@ BOOST_AUTO_TEST_CASE(keeps_no_caller_when_the_file_has_it)
     auto const census = planner.census();
     BOOST_TEST(census.removes == 1u);
     BOOST_TEST(!census.caller_kept);
+}
+
+BOOST_AUTO_TEST_CASE(keeps_the_plan_for_applying_and_gives_it_back_in_order_as_provisioning_items)
+{
+    temp_dir dir;
+    detail::apply_queue queue(dir.path.string());
+    entities::user_create const created{.email = "e@x", .login_id = "e", .given_name = "E"};
+    entities::user_create const put{.family_name = "F", .email = "b@x", .login_id = "b"};
+    queue.push(entities::sync_plan_item{.line = 2, .login_id = "e", .action = entities::sync_action::create},
+               &created);
+    queue.push(entities::sync_plan_item{.line = 3,
+                                        .login_id = "b",
+                                        .action = entities::sync_action::update,
+                                        .changes = {"profile.familyName"},
+                                        .user_uuid = "u-b"},
+               &put);
+    queue.push(
+        entities::sync_plan_item{
+            .line = 4, .login_id = "a", .action = entities::sync_action::unchanged, .user_uuid = "u-a"},
+        nullptr);
+    queue.push(
+        entities::sync_plan_item{.line = 5,
+                                 .login_id = "e",
+                                 .action = entities::sync_action::failed,
+                                 .error = detail::invalid("line 5: duplicate loginId, first at line 2")},
+        nullptr);
+    BOOST_CHECK_THROW(queue.push(entities::sync_plan_item{.action = entities::sync_action::create}, nullptr),
+                      std::invalid_argument);
+
+    auto first = queue.pop();
+    BOOST_TEST_REQUIRE(first.has_value());
+    BOOST_TEST(first->line == 2u);
+    BOOST_TEST((first->action == entities::provision_action::create));
+    BOOST_TEST((first->user.value() == created));
+    auto second = queue.pop();
+    BOOST_TEST_REQUIRE(second.has_value());
+    BOOST_TEST((second->action == entities::provision_action::update));
+    BOOST_TEST(second->user_uuid == "u-b");
+    BOOST_TEST((second->user.value() == put));
+    auto third = queue.pop();
+    BOOST_TEST_REQUIRE(third.has_value());
+    BOOST_TEST((third->action == entities::provision_action::none));
+    BOOST_TEST(*third->user->login_id == "a");
+    BOOST_TEST(third->user_uuid == "u-a");
+    auto fourth = queue.pop();
+    BOOST_TEST_REQUIRE(fourth.has_value());
+    BOOST_TEST(fourth->line == 5u);
+    BOOST_TEST_REQUIRE(!fourth->user.has_value());
+    BOOST_TEST(fourth->user.error().message == "line 5: duplicate loginId, first at line 2");
+    BOOST_TEST((fourth->user.error().code == entities::error::invalid_argument));
+    BOOST_TEST(!queue.pop().has_value());
+    BOOST_TEST(!queue.pop().has_value());
+}
+
+BOOST_AUTO_TEST_CASE(gives_the_removes_one_at_a_time_as_for_each_remove_does)
+{
+    temp_dir dir;
+    detail::sync_planner planner(dir.path.string());
+    planner.set_caller(listed("me", "u-me"));
+    for (int i = 0; i < 3000; ++i) // the index grows several times
+        planner.add_current(listed("user" + std::to_string(i), "u-" + std::to_string(i)));
+    planner.add_current(listed("me", "u-me"));
+    for (std::size_t i = 0; i < 3000; i += 3)
+        planner.plan(row(i + 2, "user" + std::to_string(i)));
+    std::vector<std::string> all, one_by_one;
+    planner.for_each_remove([&](entities::sync_plan_item item) { all.push_back(item.login_id); });
+    std::uint64_t slot = 0;
+    while (auto item = planner.next_remove(slot))
+        one_by_one.push_back(item->login_id);
+    BOOST_TEST(all.size() == 2000u);
+    BOOST_TEST(planner.census().removes == 2000u);
+    BOOST_TEST(one_by_one == all, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(limits_deletes_to_a_tenth_rounded_down_by_default)

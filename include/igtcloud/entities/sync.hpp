@@ -1,6 +1,6 @@
 #pragma once
 
-// Sync: bring the service's users in line with a file (DESIGN.md §9). Step 1 of issue 17: the plan.
+// Sync: bring the service's users in line with a file (DESIGN.md §9, issue 17): plan, then apply.
 //
 //   GET /users/me (with delete_absent: the caller, never deleted)
 //   GET /users, streamed (async_for_each_user, a mask of the compared members) --> planner: each user as a
@@ -10,7 +10,12 @@
 //       --> on_plan(create | update {changes} | unchanged | failed)             in the source's order
 //   the index scanned for unmatched users (delete_absent): counted first, checked against max_delete, then
 //       --> on_plan(delete) each                                                after the source's items
-//   --> sync_summary through the completion token
+//   plan_only: --> sync_summary through the completion token. Nothing was sent but GET /users(/me).
+//   apply: the plan's items wait in a temporary file (apply_queue) until the removes are counted and allowed
+//       (a refusal completes with error::invalid_argument: nothing was sent); then they, and the removes, are
+//       the source of the provisioning engine (async_provision_users: `concurrency` workers, each item
+//       reported once through on_item: created, existing, updated, unchanged, deleted, failed, not_attempted)
+//   --> sync_summary with `applied` through the completion token
 //
 // Memory stays flat in the number of users and rows: the current users and the index live in temporary
 // files under `temp_dir` (read and written with pread/pwrite, never mapped), unlinked from the start.
@@ -75,13 +80,15 @@ struct sync_summary {
     bool delete_refused{};
     bool caller_kept{};                      ///< delete_absent: the caller is not in the source and is kept
     std::chrono::duration<double> elapsed{}; ///< seconds from the start to the end
+    /// Apply: how the items ended (created, existing, updated, unchanged, deleted, failed, not_attempted);
+    /// nullopt for plan_only.
+    std::optional<provision_summary> applied{};
 };
 
 /// Settings of a run of async_sync_users. An aggregate with defaults: set what you need.
 struct sync_options {
-    /// [true] Plan only: report the plan, send no write. Applying (false) is step 2 of issue 17 and not
-    /// built yet: the run completes with error::invalid_argument, nothing sent.
-    bool plan_only{true};
+    /// [false] Plan only: report the plan, send no write. Else the plan is applied after it is complete.
+    bool plan_only{};
     /// [false] Plan a remove for each current user absent from the source, except the caller (GET /users/me)
     /// and users listed without a loginId or userUUID.
     bool delete_absent{};
@@ -90,9 +97,16 @@ struct sync_options {
     bool force{};              ///< [false] allow more removes than max_delete
     request_options request{}; ///< timeout of each operation (the X-Fields mask is the sync's own)
     std::string temp_dir{};    ///< [""] where the temporary files go: "" is $TMPDIR, else /tmp
-    /// Each plan entry, exactly once: the source's items in its order, then the removes. Called on the
-    /// run's strand, never concurrently; an exception it throws is ignored.
+    /// Each plan entry, exactly once: the source's items in its order, then the removes, all before the
+    /// first write. Called on the run's strand, never concurrently; an exception it throws is ignored.
     std::function<void(sync_plan_item const&)> on_plan{};
+    std::size_t concurrency{32}; ///< [32] apply: operations in flight; 0 is taken as 1
+    /// Apply: each item's end, exactly once (provision_options::on_item). Plan entries that failed end
+    /// `failed` here too; removes carry line 0.
+    std::function<void(provision_result const&)> on_item{};
+    /// Apply: progress (provision_options::on_progress), at most every `progress_interval`.
+    std::function<void(provision_progress const&)> on_progress{};
+    std::chrono::milliseconds progress_interval{200}; ///< [200 ms] see on_progress
 };
 
 namespace detail {
@@ -103,17 +117,23 @@ start_sync(session& s, provision_source source, sync_options options,
 
 } // namespace detail
 
-/// Plans (and, in step 2, applies) bringing the users of `s` in line with `source`: any source that
+/// Plans, and unless plan_only applies, bringing the users of `s` in line with `source`: any source that
 /// async_provision_users takes (a reader, a callable, a range of user_create). For each item, only the
 /// members it gives are compared (an absent member means "leave as is"): emails case-insensitively (ASCII),
 /// the training dates as calendar days (the item's date-time as a UTC day). A loginId the source gave before
 /// is `failed` ("line N: duplicate loginId, first at line M"); loginIds are compared exactly.
 ///
+/// Applying sends a POST /users per create, a PUT /users/{userUUID} per update (the members the item gives,
+/// and for the others the current values: "leave as is" under replace and merge semantics alike; see
+/// sync_plan_item), a DELETE per remove, nothing for unchanged, at most `concurrency` at a time.
+///
 /// Completion signature `void(api_result<sync_summary>)`. Errors: those of GET /users/me (delete_absent
 /// only) and GET /users; errc::io_error when a temporary file cannot be created or written;
-/// error::invalid_argument when plan_only is false (not built yet); asio::error::operation_aborted when
-/// cancelled through the token's slot (any cancellation type). Plan entries reported before an error stay
-/// reported. The session must outlive the operation.
+/// error::invalid_argument when applying more removes than max_delete without force (nothing sent);
+/// asio::error::operation_aborted when cancelled while planning. Cancellation through the token's slot
+/// while applying acts as async_provision_users' (partial or total: the operations in flight finish;
+/// terminal: they are cancelled; the rest is not_attempted) and completes with the summary (applied->
+/// cancelled). Plan entries reported before an error stay reported. The session must outlive the operation.
 template <class Source,
           boost::asio::completion_token_for<void(api_result<sync_summary>)> Token = boost::asio::deferred_t>
 auto async_sync_users(session& s, Source&& source, sync_options options, Token&& token = {})

@@ -1,7 +1,8 @@
 // async_sync_users' I/O shell: the run's coroutine on a strand asks the session for the caller and the
 // current users, feeds them and the source's items to the sync_planner (sync_planner.hpp), which decides
 // everything, and reports its plan. The source is read in batches, with a yield to the strand between them,
-// so that a cancellation is seen; any cancellation type ends the run with operation_aborted.
+// so that a cancellation is seen; any cancellation type while planning ends the run with operation_aborted.
+// Applying hands the kept plan (apply_queue.hpp) and the removes to the provisioning engine as its source.
 #include <igtcloud/entities/sync.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -19,6 +20,7 @@
 #include <system_error>
 
 #include "entities/invalid_argument.hpp"
+#include "entities/sync/apply_queue.hpp"
 #include "entities/sync/current_user.hpp"
 #include "entities/sync/sync_planner.hpp"
 
@@ -44,16 +46,19 @@ using clock_type = std::chrono::steady_clock;
 constexpr std::size_t batch = 256; ///< source items between two looks at the cancellation state
 
 struct sync_state {
-    sync_state(users_api u, provision_source s, sync_options o)
-        : users(std::move(u))
+    sync_state(session& sn, provision_source s, sync_options o)
+        : session_(sn)
+        , users(sn.users())
         , source(std::move(s))
         , options(std::move(o))
     {}
 
+    session& session_;
     users_api users;
     provision_source source;
     sync_options options;
     std::unique_ptr<sync_planner> planner{};
+    std::unique_ptr<apply_queue> queue{}; ///< apply: the plan kept until the removes are allowed
     sync_summary summary{};
     clock_type::time_point started{clock_type::now()};
     asio::cancellation_signal run_signal{}; ///< the caller's cancellation, passed on to run()
@@ -128,7 +133,10 @@ asio::awaitable<std::optional<api_error>> plan(sync_state& st)
     for (std::size_t n = 1;; ++n) {
         auto item = st.next();
         if (!item) break;
-        st.report(st.planner->plan(*item));
+        user_create body;
+        auto planned = st.planner->plan(*item, st.queue ? &body : nullptr);
+        if (st.queue) st.queue->push(planned, &body);
+        st.report(planned);
         if (n % batch == 0) {
             co_await asio::post(strand, asio::use_awaitable);
             if (co_await cancelled()) co_return aborted();
@@ -140,23 +148,53 @@ asio::awaitable<std::optional<api_error>> plan(sync_state& st)
     st.summary.caller_kept = census.caller_kept;
     st.summary.delete_refused = census.removes > st.summary.max_delete && !st.options.force;
     st.planner->for_each_remove([&](sync_plan_item item) { st.report(item); });
+    if (st.summary.delete_refused && st.queue)
+        co_return invalid("sync: " + std::to_string(census.removes) + " deletes exceed max_delete " +
+                          std::to_string(st.summary.max_delete) + ": nothing sent (force allows them)");
     co_return std::nullopt;
+}
+
+/// The kept plan, then the removes, through the provisioning engine.
+asio::awaitable<provision_summary> apply(std::shared_ptr<sync_state> st)
+{
+    provision_options opts{.concurrency = st->options.concurrency,
+                           .request = st->options.request,
+                           .on_item = st->options.on_item,
+                           .on_progress = st->options.on_progress,
+                           .progress_interval = st->options.progress_interval};
+    provision_source source = [st, removes = false,
+                               slot = std::uint64_t{0}]() mutable -> std::optional<provision_item> {
+        if (!removes) {
+            if (auto item = st->queue->pop()) return item;
+            removes = true;
+        }
+        if (!st->options.delete_absent) return std::nullopt;
+        auto remove = st->planner->next_remove(slot);
+        if (!remove) return std::nullopt;
+        return provision_item{.line = 0,
+                              .user = user_create{.login_id = remove->login_id},
+                              .action = provision_action::remove,
+                              .user_uuid = remove->user_uuid};
+    };
+    co_return co_await async_provision_users(st->session_, std::move(source), std::move(opts),
+                                             asio::use_awaitable);
 }
 
 asio::awaitable<api_result<sync_summary>> run(std::shared_ptr<sync_state> st)
 {
     co_await asio::this_coro::throw_if_cancelled(false);
     co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
-    if (!st->options.plan_only)
-        co_return invalid("sync: applying a plan is not built yet (issue 17 step 2): set plan_only");
     try {
         st->planner = std::make_unique<sync_planner>(st->options.temp_dir);
+        if (!st->options.plan_only)
+            st->queue = std::make_unique<apply_queue>(temp_directory(st->options.temp_dir));
         if (auto failed = co_await read_current(*st)) co_return *failed;
         if (co_await cancelled()) co_return aborted();
         if (auto failed = co_await plan(*st)) co_return *failed;
     } catch (std::exception const& e) { // a temporary file's error
         co_return io_failure(e);
     }
+    if (st->queue) st->summary.applied = co_await apply(st);
     st->summary.elapsed = clock_type::now() - st->started;
     co_return st->summary;
 }
@@ -166,7 +204,7 @@ asio::awaitable<api_result<sync_summary>> run(std::shared_ptr<sync_state> st)
 void start_sync(session& s, provision_source source, sync_options options,
                 asio::any_completion_handler<void(api_result<sync_summary>)> handler)
 {
-    auto st = std::make_shared<sync_state>(s.users(), std::move(source), std::move(options));
+    auto st = std::make_shared<sync_state>(s, std::move(source), std::move(options));
     auto const executor = asio::get_associated_executor(handler, s.get_executor());
     auto slot = asio::get_associated_cancellation_slot(handler);
     if (slot.is_connected()) slot.assign([st](asio::cancellation_type type) { st->run_signal.emit(type); });
