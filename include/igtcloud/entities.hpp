@@ -13,4 +13,5 @@
 #include <igtcloud/entities/provision.hpp>
 #include <igtcloud/entities/session.hpp>
 #include <igtcloud/entities/storage_files_api.hpp>
+#include <igtcloud/entities/sync.hpp>
 #include <igtcloud/entities/users_api.hpp>

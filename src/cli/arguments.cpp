@@ -134,6 +134,53 @@ void declare_download(CLI::App& app, download_arguments& d)
     cmd->add_option("--output", d.output, "PATH to write the zip archive to, or '-' for stdout")->required();
 }
 
+constexpr char const* sync_footer = R"(PLAN (--plan)
+  stdout: one JSON line per loginId {"loginId", "action": "create"|"update"|"unchanged"|"delete", "changes":
+  [the user's JSON paths that differ]} (the file's order, then the deletes), then one summary line
+  {"create", "update", "unchanged", "delete"}. Nothing is changed on the service.
+  Only the members the file gives are compared (an empty cell: leave as is); emails ignoring case; the
+  training dates as days. A loginId given twice: the second row fails ("duplicate loginId, first at line N").
+  stderr: the rows that fail, notes, a readable summary.
+DELETES
+  --delete-absent plans a delete for each user absent from FILE, never the calling user (GET /users/me).
+  Applying refuses more than --max-delete N deletes (default: 10 % of the current users) unless --force,
+  before anything is sent; --plan shows them all and says so.
+APPLY (without --plan)
+  the plan is made first (nothing sent), then applied with --concurrency requests in flight: POST (create),
+  PUT with the file's members and the current values of the others (update), DELETE (delete). stdout: the
+  provision summary plus "updated", "unchanged", "deleted"; --report: one JSON line per item with "outcome":
+  created, existing, updated, unchanged, deleted, failed, not_attempted. Deletes over --max-delete without
+  --force: refused, nothing sent (exit 2). Ctrl-C: as provision.
+EXIT CODES
+  --plan: 0 planned; 1 a row failed, applying would be refused, or an API error
+  apply: 0 every item done; 1 an item failed or the run was interrupted; 2 refused deletes
+  2 usage; 3 transport)";
+
+void declare_sync(CLI::App& app, sync_arguments& a)
+{
+    auto* cmd = app.add_subcommand(
+        "sync", "bring the users in line with a CSV or JSON Lines file (--plan: show what would change)");
+    cmd->footer(sync_footer);
+    cmd->add_option("FILE", a.file, "input file (.csv, .jsonl/.ndjson, else sniffed); '-': stdin")
+        ->required();
+    cmd->add_flag("--plan", a.plan, "print the plan and change nothing");
+    cmd->add_flag("--delete-absent", a.delete_absent, "delete the users absent from FILE (never the caller)");
+    cmd->add_option("--max-delete", a.max_delete,
+                    "refuse more deletes than N without --force (default: 10 % of the current users)");
+    cmd->add_flag("--force", a.force, "allow more deletes than --max-delete");
+    cmd->add_option("--concurrency", a.concurrency, "requests in flight when applying (default: 32)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
+    cmd->add_option("--report", a.report, "applying: write one JSON line per item to this file");
+}
+
+/// sync's checks.
+void finish_sync(sync_arguments const& a)
+{
+    if (a.plan && a.report) throw usage_error{"sync: --report needs applying (no --plan)"};
+    if ((a.max_delete || a.force) && !a.delete_absent)
+        throw usage_error{"sync: --max-delete and --force need --delete-absent"};
+}
+
 void declare_auth_commands(CLI::App& app, invocation& inv, raw_options& raw)
 {
     auto* login = app.add_subcommand(
@@ -191,6 +238,7 @@ void declare_commands(CLI::App& app, invocation& inv)
     provision->add_option("--concurrency", inv.provision.concurrency, "requests in flight (default: 32)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
     provision->add_option("--report", inv.provision.report, "write one JSON line per item to this file");
+    declare_sync(app, inv.sync);
 }
 
 /// The values following --jwt/--csrf (or after '='), and the environment's tokens: scrubbed from messages.
@@ -280,6 +328,7 @@ void finish(invocation& inv, raw_options const& raw)
     g.tokens_given = raw.jwt->count() > 0 || raw.csrf->count() > 0;
     inv.user.training_start = date_time_of(inv.user.training_start_text, "--training-start");
     inv.user.training_end = date_time_of(inv.user.training_end_text, "--training-end");
+    if (inv.command == "sync") finish_sync(inv.sync);
     if (g.mock) {
         for (auto const* o : {raw.url, raw.auth_url, raw.domain, raw.env})
             if (o->count() > 0) throw usage_error{"--mock and " + o->get_name() + " exclude each other"};

@@ -53,6 +53,17 @@ struct provision_arguments {
     std::optional<std::string> report{}; ///< --report FILE
 };
 
+/// sync's options (DESIGN.md §9).
+struct sync_arguments {
+    std::string file{};                      ///< FILE; "-": stdin
+    bool plan{};                             ///< --plan: print the plan, change nothing
+    bool delete_absent{};                    ///< --delete-absent
+    std::optional<std::size_t> max_delete{}; ///< --max-delete N (default: 10 % of the current users)
+    bool force{};                            ///< --force: more deletes than --max-delete
+    std::size_t concurrency{32};             ///< --concurrency (apply)
+    std::optional<std::string> report{};     ///< --report FILE (apply)
+};
+
 /// download-files' options.
 struct download_arguments {
     std::string output{}; ///< --output PATH, or "-": stdout
@@ -75,6 +86,7 @@ struct invocation {
     bool list_jsonl{};                   ///< list --jsonl: one user per line
     user_arguments user{};
     provision_arguments provision{};
+    sync_arguments sync{};
     download_arguments download{};
     login_arguments login{};
 };

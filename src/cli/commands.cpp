@@ -21,6 +21,7 @@
 #include "cli/list_command.hpp"
 #include "cli/output.hpp"
 #include "cli/provision.hpp"
+#include "cli/sync_command.hpp"
 
 #ifndef IGTCLOUD_VERSION
 #define IGTCLOUD_VERSION "0"
@@ -134,6 +135,7 @@ int run_command(invocation const& inv, asio::io_context& ioc, entities::session&
         });
     if (auto code = run_2023_command(inv, ioc, s)) return *code;
     if (c == "provision") return run_provision(inv, ioc, s, auth);
+    if (c == "sync") return run_sync(inv, ioc, s);
     return fail_usage("unknown command: " + c);
 }
 
@@ -221,7 +223,8 @@ int run(invocation inv)
     auto options = session_options_for(inv.global);
     if (inv.command == "provision" && !inv.global.connections)
         options.max_connections = inv.provision.concurrency; // one connection per request in flight
-    std::optional<entities::authenticator> auth;             // outlives the session, which holds its provider
+    if (inv.command == "sync" && !inv.global.connections) options.max_connections = inv.sync.concurrency;
+    std::optional<entities::authenticator> auth; // outlives the session, which holds its provider
     if (auto code = attach_credentials(inv.global, ioc, options, auth)) return *code;
     std::optional<entities::session> s;
     try {

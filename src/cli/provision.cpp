@@ -32,30 +32,6 @@ using entities::provision_outcome;
 
 constexpr std::size_t failures_shown = 10; ///< failed items described on stderr; the report has them all
 
-/// The --report file: one JSON line per item, flushed at once, so that an interrupted run leaves whole lines.
-class report_writer {
-public:
-    explicit report_writer(std::string const& path) : file_(std::fopen(path.c_str(), "w"))
-    {
-        if (file_ == nullptr) throw usage_error{"cannot write " + path + ": " + std::strerror(errno)};
-    }
-    report_writer(report_writer const&) = delete;
-    report_writer& operator=(report_writer const&) = delete;
-    ~report_writer() { std::fclose(file_); }
-
-    void write(entities::provision_result const& r)
-    {
-        auto const text = to_text(report_line(r), false) + '\n';
-        if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0)
-            failed_ = true;
-    }
-    bool failed() const noexcept { return failed_; }
-
-private:
-    std::FILE* file_;
-    bool failed_{};
-};
-
 /// "line 12 (ada): HTTP 400: email must contain @"; the reader's "line N: " prefix is not repeated.
 std::string failure_text(entities::provision_result const& r)
 {
@@ -97,46 +73,52 @@ double rounded(double v, double unit)
     return std::round(v / unit) * unit;
 }
 
-/// SIGINT/SIGTERM during a run: the first stops it gracefully through `stop`, the second shuts the session
-/// down, then the default action returns.
-class interrupt_handler {
-public:
-    interrupt_handler(asio::io_context& ioc, entities::session& s, progress_display& display)
-        : signals_(ioc, SIGINT, SIGTERM)
-        , session_(s)
-        , display_(display)
-    {
-        wait();
-    }
-    asio::cancellation_slot slot() { return stop_.slot(); }
-    void done() { signals_.cancel(); }
-
-private:
-    void wait()
-    {
-        signals_.async_wait([this](boost::system::error_code ec, int) {
-            if (ec) return;
-            if (++count_ == 1) {
-                display_.note("provision: interrupted: finishing the requests in flight (interrupt again to "
-                              "abort them)");
-                stop_.emit(asio::cancellation_type::partial);
-                wait();
-                return;
-            }
-            display_.note("provision: aborting the requests in flight");
-            signals_.clear(); // a third signal kills the process
-            session_.async_shutdown([] {});
-        });
-    }
-
-    asio::signal_set signals_;
-    asio::cancellation_signal stop_;
-    entities::session& session_;
-    progress_display& display_;
-    int count_{};
-};
-
 } // namespace
+
+report_writer::report_writer(std::string const& path) : file_(std::fopen(path.c_str(), "w"))
+{
+    if (file_ == nullptr) throw usage_error{"cannot write " + path + ": " + std::strerror(errno)};
+}
+
+report_writer::~report_writer()
+{
+    std::fclose(file_);
+}
+
+void report_writer::write(entities::provision_result const& r)
+{
+    auto const text = to_text(report_line(r), false) + '\n';
+    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0)
+        failed_ = true;
+}
+
+interrupt_handler::interrupt_handler(asio::io_context& ioc, entities::session& s, progress_display& display,
+                                     std::string command)
+    : signals_(ioc, SIGINT, SIGTERM)
+    , session_(s)
+    , display_(display)
+    , command_(std::move(command))
+{
+    wait();
+}
+
+void interrupt_handler::wait()
+{
+    signals_.async_wait([this](boost::system::error_code ec, int) {
+        if (ec) return;
+        if (++count_ == 1) {
+            display_.note(command_ +
+                          ": interrupted: finishing the requests in flight (interrupt again to abort "
+                          "them)");
+            stop_.emit(asio::cancellation_type::partial);
+            wait();
+            return;
+        }
+        display_.note(command_ + ": aborting the requests in flight");
+        signals_.clear(); // a third signal kills the process
+        session_.async_shutdown([] {});
+    });
+}
 
 json::object report_line(entities::provision_result const& r)
 {
@@ -157,6 +139,12 @@ json::object report_line(entities::provision_result const& r)
     case provision_outcome::not_attempted:
         line["status"] = 0;
         line["message"] = "not attempted: the run was interrupted";
+        break;
+    case provision_outcome::updated:
+    case provision_outcome::deleted:
+    case provision_outcome::unchanged: // nothing sent: status 0
+        line["status"] = r.outcome == provision_outcome::unchanged ? 0 : 204;
+        if (r.user && r.user->user_uuid) line["userUUID"] = *r.user->user_uuid;
         break;
     }
     return line;
@@ -226,7 +214,7 @@ int run_provision(invocation const& inv, asio::io_context& ioc, entities::sessio
     std::size_t failures = 0;
     auto opts = run_options(inv, *input, display, report.get(), failures);
 
-    interrupt_handler interrupts(ioc, s, display);
+    interrupt_handler interrupts(ioc, s, display, "provision");
     std::optional<entities::provision_summary> summary;
     entities::async_provision_users(
         s, std::move(source), std::move(opts),

@@ -35,11 +35,22 @@
 
 namespace igtcloud::entities {
 
+/// What the provisioner does with an item: create (the readers' items) or, for async_sync_users' apply
+/// (sync.hpp), update, remove or nothing.
+enum class provision_action : std::uint8_t {
+    create, ///< POST /users with provision_item::user: created or existing
+    update, ///< PUT /users/{user_uuid} with provision_item::user: updated
+    remove, ///< DELETE /users/{user_uuid}: deleted
+    none,   ///< nothing sent: unchanged
+};
+
 /// One input item: the user to create, or why the input could not give one (a bad row).
 struct provision_item {
     std::size_t line{}; ///< the input line (1-based) of a file reader; else the item's position (1-based)
     /// the user; a bad row: error::invalid_argument naming the problem
     api_result<user_create> user{user_create{}};
+    provision_action action{provision_action::create}; ///< [create] what to do with `user`
+    std::string user_uuid{};                           ///< update, remove: whose userUUID
 };
 
 /// How an item ended.
@@ -48,28 +59,35 @@ enum class provision_outcome : std::uint8_t {
     existing,      ///< 200: a user with that loginId existed (onboarded)
     failed,        ///< a bad row, or the operation's error
     not_attempted, ///< the run was cancelled before the item started
+    updated,       ///< provision_action::update: 204
+    unchanged,     ///< provision_action::none: nothing sent
+    deleted,       ///< provision_action::remove: 204
 };
 
-/// Name of an outcome: "created", "existing", "failed", "not_attempted".
+/// Name of an outcome: "created", "existing", "failed", "not_attempted", "updated", "unchanged", "deleted".
 IGTCLOUD_ENTITIES_DECL char const* to_string(provision_outcome o) noexcept;
 
 /// The end of one item, reported once through provision_options::on_item.
 struct provision_result {
-    std::size_t index{};              ///< 0-based position in the source
-    std::size_t line{};               ///< provision_item::line
-    std::string login_id{};           ///< the item's loginId ("" for a row without one)
-    provision_outcome outcome{};      ///< created, existing, failed or not_attempted
-    std::optional<user_info> user{};  ///< created / existing: the server's user
+    std::size_t index{};         ///< 0-based position in the source
+    std::size_t line{};          ///< provision_item::line
+    std::string login_id{};      ///< the item's loginId ("" for a row without one)
+    provision_outcome outcome{}; ///< see provision_outcome
+    /// created / existing: the server's user; updated / unchanged / deleted: its loginId and userUUID
+    std::optional<user_info> user{};
     std::optional<api_error> error{}; ///< failed: why
 };
 
 /// Figures at one instant.
 struct provision_progress {
     std::size_t started{};                   ///< items taken from the source
-    std::size_t done{};                      ///< items ended (created + existing + failed)
+    std::size_t done{};                      ///< items ended (all outcomes but not_attempted)
     std::size_t created{};                   ///< items ended provision_outcome::created
     std::size_t existing{};                  ///< items ended provision_outcome::existing
     std::size_t failed{};                    ///< items ended provision_outcome::failed
+    std::size_t updated{};                   ///< items ended provision_outcome::updated
+    std::size_t unchanged{};                 ///< items ended provision_outcome::unchanged
+    std::size_t deleted{};                   ///< items ended provision_outcome::deleted
     std::optional<std::size_t> total{};      ///< provision_options::expected_total, when the caller knows it
     std::chrono::duration<double> elapsed{}; ///< seconds since the run started
 };
@@ -80,11 +98,17 @@ struct provision_summary {
     std::size_t existing{};                  ///< items ended provision_outcome::existing
     std::size_t failed{};                    ///< items ended provision_outcome::failed
     std::size_t not_attempted{};             ///< items left when the run was cancelled
+    std::size_t updated{};                   ///< items ended provision_outcome::updated
+    std::size_t unchanged{};                 ///< items ended provision_outcome::unchanged
+    std::size_t deleted{};                   ///< items ended provision_outcome::deleted
     bool cancelled{};                        ///< the run was cancelled (through the token's slot)
     std::chrono::duration<double> elapsed{}; ///< seconds from the start to the end of the run
-    double items_per_second{};               ///< (created + existing + failed) / elapsed
-    /// Every item the source gave: created + existing + failed + not_attempted.
-    std::size_t total() const noexcept { return created + existing + failed + not_attempted; }
+    double items_per_second{};               ///< items ended (all outcomes but not_attempted) / elapsed
+    /// Every item the source gave: the sum of every outcome's count.
+    std::size_t total() const noexcept
+    {
+        return created + existing + failed + not_attempted + updated + unchanged + deleted;
+    }
 };
 
 /// Settings of a run of async_provision_users. An aggregate with defaults: set what you need.

@@ -28,6 +28,9 @@ char const* to_string(provision_outcome o) noexcept
     case provision_outcome::existing: return "existing";
     case provision_outcome::failed: return "failed";
     case provision_outcome::not_attempted: return "not_attempted";
+    case provision_outcome::updated: return "updated";
+    case provision_outcome::unchanged: return "unchanged";
+    case provision_outcome::deleted: return "deleted";
     }
     return "unknown";
 }
@@ -84,6 +87,9 @@ struct run_state {
         case provision_outcome::existing: ++progress.existing; break;
         case provision_outcome::failed: ++progress.failed; break;
         case provision_outcome::not_attempted: ++not_attempted; break;
+        case provision_outcome::updated: ++progress.updated; break;
+        case provision_outcome::unchanged: ++progress.unchanged; break;
+        case provision_outcome::deleted: ++progress.deleted; break;
         }
         if (r.outcome != provision_outcome::not_attempted) ++progress.done;
         if (options.on_item) {
@@ -114,6 +120,9 @@ struct run_state {
         s.existing = progress.existing;
         s.failed = progress.failed;
         s.not_attempted = not_attempted;
+        s.updated = progress.updated;
+        s.unchanged = progress.unchanged;
+        s.deleted = progress.deleted;
         s.cancelled = cancelled;
         s.elapsed = clock_type::now() - started;
         auto const seconds = s.elapsed.count();
@@ -131,6 +140,39 @@ provision_result result_of(std::size_t index, provision_item const& item)
     return r;
 }
 
+/// Sends one item's operation (provision_action) and sets its outcome.
+asio::awaitable<void> send(run_state& st, provision_item const& item, provision_result& r)
+{
+    auto const& req = st.options.request;
+    auto done = [&](api_result<void> const& sent, provision_outcome ok) {
+        r.outcome = sent ? ok : provision_outcome::failed;
+        if (!sent) r.error = sent.error();
+        r.user = user_info{.login_id = r.login_id, .user_uuid = item.user_uuid};
+    };
+    switch (item.action) {
+    case provision_action::create: {
+        auto created = co_await st.users.async_post_users(*item.user, req, asio::use_awaitable);
+        if (created) {
+            r.outcome = created->is_new ? provision_outcome::created : provision_outcome::existing;
+            r.user = std::move(created->value);
+        } else {
+            r.outcome = provision_outcome::failed;
+            r.error = created.error();
+        }
+        co_return;
+    }
+    case provision_action::update:
+        done(co_await st.users.async_put_user(item.user_uuid, *item.user, req, asio::use_awaitable),
+             provision_outcome::updated);
+        co_return;
+    case provision_action::remove:
+        done(co_await st.users.async_delete_user(item.user_uuid, req, asio::use_awaitable),
+             provision_outcome::deleted);
+        co_return;
+    case provision_action::none: done(api_result<void>(), provision_outcome::unchanged); co_return;
+    }
+}
+
 asio::awaitable<void> worker(std::shared_ptr<run_state> st)
 {
     while (!st->stopping && !st->stop_requested.load(std::memory_order_acquire)) {
@@ -144,15 +186,7 @@ asio::awaitable<void> worker(std::shared_ptr<run_state> st)
             st->report(r);
             continue;
         }
-        auto created =
-            co_await st->users.async_post_users(*item->user, st->options.request, asio::use_awaitable);
-        if (created) {
-            r.outcome = created->is_new ? provision_outcome::created : provision_outcome::existing;
-            r.user = std::move(created->value);
-        } else {
-            r.outcome = provision_outcome::failed;
-            r.error = created.error();
-        }
+        co_await send(*st, *item, r);
         st->report(r);
     }
 }
