@@ -3,7 +3,9 @@
 // Batch provisioning: create many users with bounded concurrency (DESIGN.md §3).
 //
 //   source --next()--> provision_item {line, user | bad-row error}     one at a time: memory O(concurrency)
-//     `concurrency` workers on one strand: take an item, async_post_users (the session's retries apply)
+//     not in options.shard, or options.skip(loginId) -> skipped: not sent, not reported, counted
+//     `concurrency` workers on one strand: take an item, a token of options.rate (waiting on a timer when
+//     none is due; a bad row takes none), async_post_users (the session's retries apply)
 //       201 -> created   200 -> existing   error / bad row -> failed       on_item(result), exactly once each
 //     every progress_interval: on_progress(progress)
 //   end of source, or cancellation (no new item starts; the rest of the source is drained and reported as
@@ -31,6 +33,7 @@
 #include <optional>
 #include <ranges>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace igtcloud::entities {
@@ -63,6 +66,24 @@ struct provision_result {
     std::optional<api_error> error{}; ///< failed: why
 };
 
+/// One of N parts of an input, for spreading a large file over N processes or machines (DESIGN.md §9): an
+/// item belongs to the shard when fnv1a_64(its loginId) % count == index, so the N shards with index 0 .. N-1
+/// cover any input exactly once. An item without a loginId (a bad row: the reader could not give a user, or a
+/// user whose login_id is absent) has the loginId "" and so lands in shard fnv1a_64("") % count.
+struct shard_spec {
+    std::uint64_t index{};  ///< K, the shard this run takes: 0 .. count - 1
+    std::uint64_t count{1}; ///< N, the number of shards: at least 1
+};
+
+/// The 64-bit FNV-1a hash of `bytes` (offset basis 0xcbf29ce484222325, prime 0x100000001b3): the loginId's
+/// UTF-8 bytes as given, no normalisation. fnv1a_64("") == 0xcbf29ce484222325, fnv1a_64("a") ==
+/// 0xaf63dc4c8601ec8c.
+IGTCLOUD_ENTITIES_DECL std::uint64_t fnv1a_64(std::string_view bytes) noexcept;
+
+/// Whether `login_id` belongs to `shard`: fnv1a_64(login_id) % shard.count == shard.index. False for an
+/// invalid spec (count 0, or index >= count).
+IGTCLOUD_ENTITIES_DECL bool in_shard(std::string_view login_id, shard_spec shard) noexcept;
+
 /// Figures at one instant.
 struct provision_progress {
     std::size_t started{};                   ///< items taken from the source
@@ -76,14 +97,23 @@ struct provision_progress {
 
 /// The end of a run.
 struct provision_summary {
-    std::size_t created{};                   ///< items ended provision_outcome::created
-    std::size_t existing{};                  ///< items ended provision_outcome::existing
-    std::size_t failed{};                    ///< items ended provision_outcome::failed
-    std::size_t not_attempted{};             ///< items left when the run was cancelled
+    std::size_t created{};       ///< items ended provision_outcome::created
+    std::size_t existing{};      ///< items ended provision_outcome::existing
+    std::size_t failed{};        ///< items ended provision_outcome::failed
+    std::size_t not_attempted{}; ///< items left when the run was cancelled
+    /// Items the source gave that were not this run's: outside provision_options::shard, or refused by
+    /// provision_options::skip. Never sent, never reported through on_item, not in total().
+    std::size_t skipped{};
     bool cancelled{};                        ///< the run was cancelled (through the token's slot)
     std::chrono::duration<double> elapsed{}; ///< seconds from the start to the end of the run
     double items_per_second{};               ///< (created + existing + failed) / elapsed
-    /// Every item the source gave: created + existing + failed + not_attempted.
+    /// Set when the options were refused (error::invalid_argument, status 0, the message naming the option
+    /// and the value: "provision_options::rate must be a finite number > 0 (got -1)";
+    /// "provision_options::shard: index 3 is not below count 3"). Then nothing was read from the source,
+    /// nothing sent, every count is 0.
+    std::optional<api_error> error{};
+    /// Every item reported through on_item: created + existing + failed + not_attempted (the source gave
+    /// total() + skipped).
     std::size_t total() const noexcept { return created + existing + failed + not_attempted; }
 };
 
@@ -98,6 +128,19 @@ struct provision_options {
     /// Progress, at most every `progress_interval` and once at the end.
     std::function<void(provision_progress const&)> on_progress{};
     std::chrono::milliseconds progress_interval{200}; ///< [200 ms] see on_progress
+    /// [none: unlimited] requests per second for the whole run, shared by all workers: a token bucket whose
+    /// burst is max(1, rate / 10) and which starts with one token, so any one-second window holds at most
+    /// 1.1 * rate + 1 requests (a session's retries of one item are not counted apart). Items that send
+    /// nothing (bad rows, skipped items) take no token. Must be finite and > 0 (else the run is refused, see
+    /// provision_summary::error); waits are capped at 10^8 s.
+    std::optional<double> rate{};
+    /// [none: every item] only the items of this shard (see shard_spec); the others are skipped. A count of 0
+    /// or an index >= count refuses the run (see provision_summary::error).
+    std::optional<shard_spec> shard{};
+    /// [none] called with each item's loginId ("" for a bad row) that is in the shard, on the run's strand:
+    /// true skips the item (not sent, not reported, counted in provision_summary::skipped). E.g. the loginIds
+    /// an earlier run's report shows as done. An exception thrown by it counts as false.
+    std::function<bool(std::string_view login_id)> skip{};
 };
 
 /// The type-erased source the pipeline reads: next item, or nullopt at the end.
@@ -234,8 +277,11 @@ provision_source to_source(Source&& source)
 /// `void(provision_summary)`. Cancellation through the token's slot: no new item starts; with terminal
 /// cancellation the items in flight are cancelled too (they end failed with operation_aborted: they may or
 /// may not have reached the server), with partial or total cancellation they finish. Items never started are
-/// reported as not_attempted. The session must outlive the operation. The provisioner never drops an item and
-/// never sends one twice itself (the session's retry policy may repeat a POST /users, which is idempotent).
+/// reported as not_attempted (skipped ones, of another shard or refused by options.skip, are only counted).
+/// Refused options (provision_options::rate, shard) complete at once (posted, never inside this call) with
+/// provision_summary::error set, reading nothing. The session must outlive the operation. The provisioner
+/// never drops an item and never sends one twice itself (the session's retry policy may repeat a POST /users,
+/// which is idempotent).
 template <class Source,
           boost::asio::completion_token_for<void(provision_summary)> Token = boost::asio::deferred_t>
 auto async_provision_users(session& s, Source&& source, provision_options options, Token&& token = {})
