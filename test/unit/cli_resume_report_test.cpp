@@ -24,7 +24,7 @@ logins read(std::string const& text)
 }
 
 /// The usage error's message of reading `text` ("" when it reads).
-std::string refusal(std::string const& text)
+std::string report_refusal(std::string const& text)
 {
     try {
         read(text);
@@ -74,20 +74,20 @@ BOOST_AUTO_TEST_CASE(takes_the_done_outcomes_on_a_whole_report)
 
 BOOST_AUTO_TEST_CASE(refuses_naming_the_line_on_a_cut_off_report)
 {
-    auto const message = refusal(R"({"line":2,"loginId":"ada","outcome":"created"})"
-                                 "\n"
-                                 R"({"line":3,"loginId":"bob","outc)");
+    auto const message = report_refusal(R"({"line":2,"loginId":"ada","outcome":"created"})"
+                                        "\n"
+                                        R"({"line":3,"loginId":"bob","outc)");
     BOOST_TEST(message.starts_with("report.jsonl line 2: cut off (no line end)"), message);
     // a whole object without its line end is cut off too: the writer always ends its lines
-    BOOST_TEST(
-        refusal(R"({"loginId":"ada","outcome":"created"})").starts_with("report.jsonl line 1: cut off"));
+    BOOST_TEST(report_refusal(R"({"loginId":"ada","outcome":"created"})")
+                   .starts_with("report.jsonl line 1: cut off"));
 }
 
 BOOST_AUTO_TEST_CASE(refuses_naming_the_line_on_bad_lines)
 {
     std::string const good = R"({"loginId":"ada","outcome":"created"})"
                              "\n";
-    auto const at_line_2 = [&](std::string const& line) { return refusal(good + line + "\n"); };
+    auto const at_line_2 = [&](std::string const& line) { return report_refusal(good + line + "\n"); };
     BOOST_TEST(at_line_2("not json").starts_with("report.jsonl line 2: not a JSON object"));
     BOOST_TEST(at_line_2("").starts_with("report.jsonl line 2: not a JSON object"));
     BOOST_TEST(at_line_2(R"(["ada","created"])").starts_with("report.jsonl line 2: not a JSON object"));
