@@ -18,6 +18,7 @@
 #include <igtcloud/entities/error.hpp>
 #include <igtcloud/entities/models.hpp>
 #include <igtcloud/entities/options.hpp>
+#include <igtcloud/entities/provision_shard.hpp>
 #include <igtcloud/entities/session.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -65,24 +66,6 @@ struct provision_result {
     std::optional<user_info> user{};  ///< created / existing: the server's user
     std::optional<api_error> error{}; ///< failed: why
 };
-
-/// One of N parts of an input, for spreading a large file over N processes or machines (DESIGN.md §9): an
-/// item belongs to the shard when fnv1a_64(its loginId) % count == index, so the N shards with index 0 .. N-1
-/// cover any input exactly once. An item without a loginId (a bad row: the reader could not give a user, or a
-/// user whose login_id is absent) has the loginId "" and so lands in shard fnv1a_64("") % count.
-struct shard_spec {
-    std::uint64_t index{};  ///< K, the shard this run takes: 0 .. count - 1
-    std::uint64_t count{1}; ///< N, the number of shards: at least 1
-};
-
-/// The 64-bit FNV-1a hash of `bytes` (offset basis 0xcbf29ce484222325, prime 0x100000001b3): the loginId's
-/// UTF-8 bytes as given, no normalisation. fnv1a_64("") == 0xcbf29ce484222325, fnv1a_64("a") ==
-/// 0xaf63dc4c8601ec8c.
-IGTCLOUD_ENTITIES_DECL std::uint64_t fnv1a_64(std::string_view bytes) noexcept;
-
-/// Whether `login_id` belongs to `shard`: fnv1a_64(login_id) % shard.count == shard.index. False for an
-/// invalid spec (count 0, or index >= count).
-IGTCLOUD_ENTITIES_DECL bool in_shard(std::string_view login_id, shard_spec shard) noexcept;
 
 /// Figures at one instant.
 struct provision_progress {

@@ -1,5 +1,5 @@
-// Shards of a provisioning input (DESIGN.md §9): FNV-1a 64-bit of the loginId, modulo the shard count.
-#include <igtcloud/entities/provision.hpp>
+// Shards of a provisioning input (provision_shard.hpp): FNV-1a 64-bit of the loginId, modulo the shard count.
+#include <igtcloud/entities/provision_shard.hpp>
 
 namespace igtcloud::entities {
 
