@@ -18,7 +18,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -202,14 +201,6 @@ std::unordered_set<std::string> done_logins(scale_arguments const& scale)
     return read_done_logins(*scale.resume);
 }
 
-/// Whether --report names the --resume file (then it is appended to).
-bool same_file(std::optional<std::string> const& report, std::optional<std::string> const& resume)
-{
-    if (!report || !resume) return false;
-    std::error_code ec;
-    return *report == *resume || std::filesystem::equivalent(*report, *resume, ec);
-}
-
 /// The items this run expects (for the progress display): the file's, a shard's share of them, less the done
 /// ones of that shard. An estimate.
 std::optional<std::size_t> expected_items(provision_input const& input, scale_arguments const& scale,
@@ -271,7 +262,7 @@ int run_provision(invocation const& inv, asio::io_context& ioc, entities::sessio
         done = done_logins(inv.provision.scale);
         if (inv.provision.report)
             report = std::make_unique<report_writer>(
-                *inv.provision.report, same_file(inv.provision.report, inv.provision.scale.resume));
+                *inv.provision.report, same_report_file(inv.provision.report, inv.provision.scale.resume));
     } catch (usage_error const& e) {
         return fail_usage(e.message);
     }

@@ -69,4 +69,11 @@ std::unordered_set<std::string> read_done_logins(std::string const& path)
     return read_done_logins(in, path);
 }
 
+bool same_report_file(std::optional<std::string> const& report, std::optional<std::string> const& resume)
+{
+    if (!report || !resume) return false;
+    std::error_code ec;
+    return *report == *resume || std::filesystem::equivalent(*report, *resume, ec);
+}
+
 } // namespace igtcloud::cli

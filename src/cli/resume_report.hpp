@@ -13,6 +13,7 @@
 // Memory: the done loginIds (one string each).
 
 #include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -29,5 +30,9 @@ std::unordered_set<std::string> read_done_logins(std::istream& in, std::string c
 
 /// The done loginIds of the report file at `path`; throws usage_error "cannot read PATH: <reason>" too.
 std::unordered_set<std::string> read_done_logins(std::string const& path);
+
+/// Whether --report (`report`) names the --resume file (`resume`): the same path, or the same file under
+/// another name. Then the report is appended to, not truncated (read the resume report first).
+bool same_report_file(std::optional<std::string> const& report, std::optional<std::string> const& resume);
 
 } // namespace igtcloud::cli

@@ -3,6 +3,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -115,6 +117,20 @@ BOOST_AUTO_TEST_CASE(refuses_naming_the_file_on_an_unreadable_path)
     } catch (usage_error const& e) {
         BOOST_TEST(e.message == "cannot read /: it is a directory");
     }
+}
+
+BOOST_AUTO_TEST_CASE(tells_the_same_report_file_under_another_name)
+{
+    using igtcloud::cli::same_report_file;
+    auto const dir = std::filesystem::temp_directory_path();
+    auto const path = (dir / "igtcloud-resume-same.jsonl").string();
+    std::ofstream(path) << "";
+    BOOST_TEST(same_report_file(path, path));
+    BOOST_TEST(same_report_file(path, (dir / "." / "igtcloud-resume-same.jsonl").string()));
+    BOOST_TEST(!same_report_file(path, (dir / "igtcloud-resume-other.jsonl").string()));
+    BOOST_TEST(!same_report_file(std::nullopt, path));
+    BOOST_TEST(!same_report_file(path, std::nullopt));
+    std::filesystem::remove(path);
 }
 
 BOOST_AUTO_TEST_CASE(parses_k_of_n_on_shard_values)
