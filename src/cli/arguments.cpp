@@ -195,6 +195,23 @@ void declare_auth_commands(CLI::App& app, invocation& inv, raw_options& raw)
     app.add_subcommand("whoami", R"(show the login in use: {"sub", "domain", "expiresAt"})");
 }
 
+/// --rate, --shard and --resume of a run at scale (provision, sync): checked as they are parsed, so a bad
+/// value is a usage error before anything is sent.
+void declare_scale_flags(CLI::App& cmd, scale_arguments& s)
+{
+    cmd.add_option_function<double>(
+        "--rate", [&s](double r) { s.rate = checked_rate(r); },
+        "at most R requests per second for the whole run (any one-second window: 1.1 R + 1 at most)");
+    cmd.add_option_function<std::string>(
+        "--shard", [&s](std::string const& text) { s.shard = parse_shard(text); },
+        "K/N: only the items whose loginId's FNV-1a 64-bit hash modulo N is K (N runs, K = 0..N-1, cover the "
+        "file once)");
+    cmd.add_option(
+        "--resume", s.resume,
+        "REPORT: skip the items an earlier run's --report file shows as done (created, existing, "
+        "updated, unchanged, deleted); with --report naming the same file, the report is appended to");
+}
+
 void declare_commands(CLI::App& app, invocation& inv)
 {
     app.add_subcommand("me", "show the caller's user");
@@ -238,6 +255,7 @@ void declare_commands(CLI::App& app, invocation& inv)
     provision->add_option("--concurrency", inv.provision.concurrency, "requests in flight (default: 32)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
     provision->add_option("--report", inv.provision.report, "write one JSON line per item to this file");
+    declare_scale_flags(*provision, inv.provision.scale);
     declare_sync(app, inv.sync);
 }
 

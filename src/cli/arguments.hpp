@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/scale_flags.hpp"
 #include "cli/token_choice.hpp"
 
 namespace igtcloud::cli {
@@ -51,6 +52,7 @@ struct provision_arguments {
     std::string file{};                  ///< FILE; "-": stdin
     std::size_t concurrency{32};         ///< --concurrency
     std::optional<std::string> report{}; ///< --report FILE
+    scale_arguments scale{};             ///< --rate, --shard, --resume
 };
 
 /// sync's options (DESIGN.md §9).

@@ -2,12 +2,17 @@
 // file, first failures on stderr, progress), the summary goes to stdout. The first SIGINT/SIGTERM emits a
 // partial cancellation (no new item starts; the ones in flight finish; the rest are not_attempted), the
 // second shuts the session down (the ones in flight end failed), a third one kills the process.
+// At scale (DESIGN.md §9): --rate and --shard go to the library as they are; --resume REPORT is read first
+// (resume_report.hpp) into the set of done loginIds the library's skip hook looks up. When --report names the
+// same file as --resume, the report is appended to, so a retry loop accumulates one report in which every
+// item ends done exactly once.
 #include "cli/provision.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
@@ -16,11 +21,14 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <unordered_set>
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "cli/provision_input.hpp"
+#include "cli/resume_report.hpp"
 #include <unistd.h>
 
 namespace igtcloud::cli {
@@ -60,6 +68,7 @@ std::string summary_text(entities::provision_summary const& s,
         s.cancelled ? " interrupted" : "", s.total(), s.elapsed.count(), s.items_per_second, s.created,
         s.existing, s.failed, s.not_attempted);
     std::string text = buffer;
+    if (s.skipped > 0) text += "; " + std::to_string(s.skipped) + " skipped (--shard, --resume)";
     if (auth) {
         text += "; auth: " + counted(auth->logins, "login", "logins") + ", " +
                 counted(auth->refreshes, "refresh", "refreshes");
@@ -75,7 +84,8 @@ double rounded(double v, double unit)
 
 } // namespace
 
-report_writer::report_writer(std::string const& path) : file_(std::fopen(path.c_str(), "w"))
+report_writer::report_writer(std::string const& path, bool append)
+    : file_(std::fopen(path.c_str(), append ? "a" : "w"))
 {
     if (file_ == nullptr) throw usage_error{"cannot write " + path + ": " + std::strerror(errno)};
 }
@@ -158,6 +168,7 @@ json::object summary_document(entities::provision_summary const& s,
     doc["existing"] = s.existing;
     doc["failed"] = s.failed;
     doc["notAttempted"] = s.not_attempted;
+    doc["skipped"] = s.skipped;
     doc["elapsedSeconds"] = rounded(s.elapsed.count(), 0.001);
     doc["itemsPerSecond"] = rounded(s.items_per_second, 0.1);
     if (auth)
@@ -170,16 +181,46 @@ json::object summary_document(entities::provision_summary const& s,
 
 namespace {
 
+/// The done loginIds of --resume REPORT (empty without it), read before the report is opened: it may be the
+/// same file. Throws usage_error.
+std::unordered_set<std::string> done_logins(scale_arguments const& scale)
+{
+    if (!scale.resume) return {};
+    return read_done_logins(*scale.resume);
+}
+
+/// The items this run expects (for the progress display): the file's, a shard's share of them, less the done
+/// ones of that shard. An estimate.
+std::optional<std::size_t> expected_items(provision_input const& input, scale_arguments const& scale,
+                                          std::unordered_set<std::string> const& done)
+{
+    auto n = input.expected_items();
+    if (!n) return n;
+    std::size_t done_here = done.size();
+    if (scale.shard) {
+        auto const count = static_cast<std::size_t>(scale.shard->count);
+        *n = (*n + count - 1) / count;
+        done_here = static_cast<std::size_t>(std::ranges::count_if(
+            done, [&](std::string const& login) { return entities::in_shard(login, *scale.shard); }));
+    }
+    return *n > done_here ? *n - done_here : 0;
+}
+
 // The run's options: progress on `display`, every item to `report` (when given), the first failures on stderr
-// (`failures` counts them).
+// (`failures` counts them); --rate, --shard, and the `done` loginIds of --resume skipped.
 entities::provision_options run_options(invocation const& inv, provision_input const& input,
                                         progress_display& display, report_writer* report,
-                                        std::size_t& failures)
+                                        std::size_t& failures, std::unordered_set<std::string> const& done)
 {
+    auto const& scale = inv.provision.scale;
     entities::provision_options opts;
     opts.concurrency = inv.provision.concurrency;
     opts.request = request_options_for(inv.global);
-    opts.expected_total = input.expected_items();
+    opts.expected_total = expected_items(input, scale, done);
+    opts.rate = scale.rate;
+    opts.shard = scale.shard;
+    if (scale.resume)
+        opts.skip = [&done](std::string_view login) { return done.contains(std::string(login)); };
     opts.progress_interval = display.interval();
     opts.on_progress = [&display](entities::provision_progress const& p) { display.update(p); };
     opts.on_item = [&inv, &display, report, &failures](entities::provision_result const& r) {
@@ -202,17 +243,21 @@ int run_provision(invocation const& inv, asio::io_context& ioc, entities::sessio
     std::optional<provision_input> input;
     std::unique_ptr<report_writer> report;
     entities::provision_source source;
+    std::unordered_set<std::string> done;
     try {
         input.emplace(inv.provision.file);
         source = input->source();
-        if (inv.provision.report) report = std::make_unique<report_writer>(*inv.provision.report);
+        done = done_logins(inv.provision.scale);
+        if (inv.provision.report)
+            report = std::make_unique<report_writer>(
+                *inv.provision.report, same_report_file(inv.provision.report, inv.provision.scale.resume));
     } catch (usage_error const& e) {
         return fail_usage(e.message);
     }
 
     progress_display display(stderr, ::isatty(STDERR_FILENO) == 1);
     std::size_t failures = 0;
-    auto opts = run_options(inv, *input, display, report.get(), failures);
+    auto opts = run_options(inv, *input, display, report.get(), failures, done);
 
     interrupt_handler interrupts(ioc, s, display, "provision");
     std::optional<entities::provision_summary> summary;
@@ -229,6 +274,7 @@ int run_provision(invocation const& inv, asio::io_context& ioc, entities::sessio
         print_error(0, "the provisioning did not complete");
         return exit_transport;
     }
+    if (summary->error) return fail(*summary->error); // options the library refused (the flags are checked)
     std::optional<entities::auth_stats> counts;
     if (auth) counts = auth->stats();
     print_json(summary_document(*summary, counts));

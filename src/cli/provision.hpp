@@ -25,8 +25,9 @@ namespace igtcloud::cli {
 /// interrupted run leaves whole lines.
 class report_writer {
 public:
-    /// Opens (truncates) `path`; throws usage_error when it cannot.
-    explicit report_writer(std::string const& path);
+    /// Opens `path`, truncated, or appended to (`append`: it is the --resume report); throws usage_error
+    /// when it cannot.
+    report_writer(std::string const& path, bool append = false);
     report_writer(report_writer const&) = delete;
     report_writer& operator=(report_writer const&) = delete;
     ~report_writer();
@@ -64,15 +65,16 @@ private:
 /// updated and deleted: status 204; unchanged: status 0 (nothing sent); those three carry "userUUID".
 boost::json::object report_line(entities::provision_result const& r);
 
-/// The summary document: {"created", "existing", "failed", "notAttempted", "elapsedSeconds",
-/// "itemsPerSecond"}, and "auth": {"logins", "refreshes", "introspections", "failures"} when the session's
-/// tokens came through an authenticator.
+/// The summary document: {"created", "existing", "failed", "notAttempted", "skipped" (of another --shard, or
+/// done in the --resume report), "elapsedSeconds", "itemsPerSecond"}, and "auth": {"logins", "refreshes",
+/// "introspections", "failures"} when the session's tokens came through an authenticator.
 boost::json::object summary_document(entities::provision_summary const& s,
                                      std::optional<entities::auth_stats> const& auth = std::nullopt);
 
 /// Runs `provision FILE` on `s` (whose io_context `ioc` runs on this thread) and returns the exit code: 0
 /// when every item was created or existing, 1 when an item failed or the run was interrupted, 2 for an
-/// unreadable input or report file. `auth`: the authenticator of `s`, if any (its counts are summarized).
+/// unreadable input, report or --resume file (nothing sent). `auth`: the authenticator of `s`, if any (its
+/// counts are summarized).
 int run_provision(invocation const& inv, boost::asio::io_context& ioc, entities::session& s,
                   entities::authenticator const* auth = nullptr);
 

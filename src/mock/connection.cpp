@@ -247,6 +247,7 @@ private:
         if (ec && is_malformed(ec))
             return reject(message(400, "Malformed HTTP request: " + ec.message(), "malformed request"));
         if (ec || closed_) return shut(); // end of stream, reset, watchdog, stop(): drop the connection
+        arrived_ = std::chrono::system_clock::now();
         if (opts_.latency.count() > 0) {
             arm(opts_.latency + opts_.read_timeout);
             delay_.expires_after(opts_.latency);
@@ -285,6 +286,7 @@ private:
     /// Answers an unreadable request and closes.
     void reject(answer a)
     {
+        arrived_ = std::chrono::system_clock::now();
         answer_ = std::move(a);
         truncate_ = false;
         head_options_.announce_close = true;
@@ -295,6 +297,10 @@ private:
     void write_answer()
     {
         state_->count_answer(answer_.route);
+        if (auto* log = state_->access_log()) {
+            auto const& req = parser_->get();
+            log->record(arrived_, req.method_string(), req.target(), answer_.status);
+        }
         write_head(head_, answer_, head_options_);
         arm(opts_.read_timeout);
         if (!answer_.parts.empty()) return write_parts();
@@ -373,6 +379,7 @@ private:
     clock::time_point deadline_{};
     beast::flat_buffer buffer_;
     std::optional<request_parser> parser_;
+    std::chrono::system_clock::time_point arrived_{}; ///< when the request being answered was read
     answer answer_;
     std::string head_;
     std::vector<asio::const_buffer> gathered_; ///< write_parts()'s buffers, reused

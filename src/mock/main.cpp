@@ -119,6 +119,8 @@ void declare_flags(CLI::App& app, mock::options& opts, flags& raw)
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--seed", raw.seed, "fixes the fault dice and generated ids");
     app.add_flag("--gzip", opts.gzip, "gzip JSON answers of 1 KiB and more for clients that accept it");
+    app.add_option("--access-log", opts.access_log,
+                   "PATH: append one JSON line per answer: {time, method, target, status} (no secrets)");
     declare_auth_flags(app, opts, raw);
     declare_2023_flags(app, opts, raw);
 }

@@ -106,6 +106,7 @@ server_state::server_state(options opts)
     : opts_(std::move(opts))
     , service_(opts_)
     , tls_(make_tls_context(opts_))
+    , access_log_(opts_.access_log.empty() ? nullptr : std::make_unique<detail::access_log>(opts_.access_log))
     , fault_seed_(opts_.seed ? *opts_.seed
                              : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}())
 {}

@@ -16,6 +16,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "mock/access_log.hpp"
 #include "mock/service.hpp"
 
 namespace igtcloud::mock::detail {
@@ -68,6 +69,8 @@ public:
     options const& opts() const noexcept { return opts_; }
     detail::service& service() noexcept { return service_; }
     detail::service const& service() const noexcept { return service_; }
+    /// The access log (options::access_log), or null.
+    detail::access_log* access_log() noexcept { return access_log_.get(); }
     /// The TLS context, or null for plain HTTP.
     boost::asio::ssl::context* tls() noexcept { return tls_.get(); }
 
@@ -98,6 +101,7 @@ private:
     options opts_;
     detail::service service_;
     std::unique_ptr<boost::asio::ssl::context> tls_;
+    std::unique_ptr<detail::access_log> access_log_;
     std::uint64_t fault_seed_;
     std::atomic<std::uint64_t> fault_draws_{0};
 

@@ -3,7 +3,9 @@
 // Batch provisioning: create many users with bounded concurrency (DESIGN.md §3).
 //
 //   source --next()--> provision_item {line, user | bad-row error}     one at a time: memory O(concurrency)
-//     `concurrency` workers on one strand: take an item, async_post_users (the session's retries apply)
+//     not in options.shard, or options.skip(loginId) -> skipped: not sent, not reported, counted
+//     `concurrency` workers on one strand: take an item, a token of options.rate (waiting on a timer when
+//     none is due; a bad row takes none), async_post_users (the session's retries apply)
 //       201 -> created   200 -> existing   error / bad row -> failed       on_item(result), exactly once each
 //     every progress_interval: on_progress(progress)
 //   end of source, or cancellation (no new item starts; the rest of the source is drained and reported as
@@ -16,6 +18,7 @@
 #include <igtcloud/entities/error.hpp>
 #include <igtcloud/entities/models.hpp>
 #include <igtcloud/entities/options.hpp>
+#include <igtcloud/entities/provision_shard.hpp>
 #include <igtcloud/entities/session.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -31,6 +34,7 @@
 #include <optional>
 #include <ranges>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace igtcloud::entities {
@@ -94,17 +98,26 @@ struct provision_progress {
 
 /// The end of a run.
 struct provision_summary {
-    std::size_t created{};                   ///< items ended provision_outcome::created
-    std::size_t existing{};                  ///< items ended provision_outcome::existing
-    std::size_t failed{};                    ///< items ended provision_outcome::failed
-    std::size_t not_attempted{};             ///< items left when the run was cancelled
-    std::size_t updated{};                   ///< items ended provision_outcome::updated
-    std::size_t unchanged{};                 ///< items ended provision_outcome::unchanged
-    std::size_t deleted{};                   ///< items ended provision_outcome::deleted
+    std::size_t created{};       ///< items ended provision_outcome::created
+    std::size_t existing{};      ///< items ended provision_outcome::existing
+    std::size_t failed{};        ///< items ended provision_outcome::failed
+    std::size_t not_attempted{}; ///< items left when the run was cancelled
+    std::size_t updated{};       ///< items ended provision_outcome::updated
+    std::size_t unchanged{};     ///< items ended provision_outcome::unchanged
+    std::size_t deleted{};       ///< items ended provision_outcome::deleted
+    /// Items the source gave that were not this run's: outside provision_options::shard, or refused by
+    /// provision_options::skip. Never sent, never reported through on_item, not in total().
+    std::size_t skipped{};
     bool cancelled{};                        ///< the run was cancelled (through the token's slot)
     std::chrono::duration<double> elapsed{}; ///< seconds from the start to the end of the run
     double items_per_second{};               ///< items ended (all outcomes but not_attempted) / elapsed
-    /// Every item the source gave: the sum of every outcome's count.
+    /// Set when the options were refused (error::invalid_argument, status 0, the message naming the option
+    /// and the value: "provision_options::rate must be a finite number > 0 (got -1)";
+    /// "provision_options::shard: index 3 is not below count 3"). Then nothing was read from the source,
+    /// nothing sent, every count is 0.
+    std::optional<api_error> error{};
+    /// Every item reported through on_item: the sum of every outcome's count (the source gave total() +
+    /// skipped).
     std::size_t total() const noexcept
     {
         return created + existing + failed + not_attempted + updated + unchanged + deleted;
@@ -122,6 +135,19 @@ struct provision_options {
     /// Progress, at most every `progress_interval` and once at the end.
     std::function<void(provision_progress const&)> on_progress{};
     std::chrono::milliseconds progress_interval{200}; ///< [200 ms] see on_progress
+    /// [none: unlimited] requests per second for the whole run, shared by all workers: a token bucket whose
+    /// burst is max(1, rate / 10) and which starts with one token, so any one-second window holds at most
+    /// 1.1 * rate + 1 requests (a session's retries of one item are not counted apart). Items that send
+    /// nothing (bad rows, skipped items) take no token. Must be finite and > 0 (else the run is refused, see
+    /// provision_summary::error); waits are capped at 10^8 s.
+    std::optional<double> rate{};
+    /// [none: every item] only the items of this shard (see shard_spec); the others are skipped. A count of 0
+    /// or an index >= count refuses the run (see provision_summary::error).
+    std::optional<shard_spec> shard{};
+    /// [none] called with each item's loginId ("" for a bad row) that is in the shard, on the run's strand:
+    /// true skips the item (not sent, not reported, counted in provision_summary::skipped). E.g. the loginIds
+    /// an earlier run's report shows as done. An exception thrown by it counts as false.
+    std::function<bool(std::string_view login_id)> skip{};
 };
 
 /// The type-erased source the pipeline reads: next item, or nullopt at the end.
@@ -258,8 +284,11 @@ provision_source to_source(Source&& source)
 /// `void(provision_summary)`. Cancellation through the token's slot: no new item starts; with terminal
 /// cancellation the items in flight are cancelled too (they end failed with operation_aborted: they may or
 /// may not have reached the server), with partial or total cancellation they finish. Items never started are
-/// reported as not_attempted. The session must outlive the operation. The provisioner never drops an item and
-/// never sends one twice itself (the session's retry policy may repeat a POST /users, which is idempotent).
+/// reported as not_attempted (skipped ones, of another shard or refused by options.skip, are only counted).
+/// Refused options (provision_options::rate, shard) complete at once (posted, never inside this call) with
+/// provision_summary::error set, reading nothing. The session must outlive the operation. The provisioner
+/// never drops an item and never sends one twice itself (the session's retry policy may repeat a POST /users,
+/// which is idempotent).
 template <class Source,
           boost::asio::completion_token_for<void(provision_summary)> Token = boost::asio::deferred_t>
 auto async_provision_users(session& s, Source&& source, provision_options options, Token&& token = {})

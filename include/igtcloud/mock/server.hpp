@@ -66,6 +66,10 @@ struct options {
     std::string prefix{"/data"};         ///< the service's path prefix
     std::chrono::milliseconds read_timeout{10'000}; ///< a client stalling mid-request is dropped after this
     std::size_t max_body_bytes{1u << 20};           ///< request bodies above this get 413
+    /// --access-log PATH: append one JSON line per answer to PATH, {"time": the request's arrival in Unix
+    /// seconds (microseconds), "method", "target", "status"} (no headers, bodies or tokens), each line
+    /// flushed; empty: none. The constructor throws boost::system::system_error when PATH cannot be opened.
+    std::string access_log{};
 
     // The auth API (DESIGN.md §6).
     /// --user LOGIN:PASSWORD (repeatable): password logins at POST /api/auth/login, whose JWTs carry a

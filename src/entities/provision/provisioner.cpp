@@ -1,23 +1,31 @@
 // Batch provisioning: `concurrency` workers on one strand share the source; the run's coroutine waits for
-// them, turns a cancellation into "stop taking items" (terminal: also cancel the items in flight), drains
-// what was never started, and completes with the summary.
+// them, turns a cancellation into "stop taking items" (terminal: also cancel the items in flight; any: wake
+// the workers waiting for a token of the rate), drains what was never started, and completes with the
+// summary. Items of another shard, or refused by options.skip, are counted and passed over; a worker takes a
+// token of the rate limiter (rate_limiter.hpp) before each request, sleeping on its own timer when none is
+// due.
 #include <igtcloud/entities/provision.hpp>
 
+#include <boost/asio/append.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <atomic>
+#include <cmath>
+#include <cstdio>
 #include <exception>
 #include <vector>
 
 #include "entities/invalid_argument.hpp"
+#include "entities/provision/rate_limiter.hpp"
 
 namespace igtcloud::entities {
 
@@ -56,7 +64,10 @@ struct run_state {
     clock_type::time_point last_progress{started};
     provision_progress progress{};
     std::size_t not_attempted{};
-    std::size_t next_index{};
+    std::size_t skipped{};
+    std::size_t next_index{}; ///< the source position of the next item
+    std::optional<rate_limiter> limiter{};
+    std::vector<std::unique_ptr<asio::steady_timer>> pace_timers{}; ///< one per worker: its wait for a token
     bool stopping{}, cancelled{}, source_ended{};
     std::size_t running{};
     std::vector<asio::cancellation_signal> worker_signals{};
@@ -78,6 +89,23 @@ struct run_state {
             source_ended = true;
             return provision_item{0, detail::invalid(std::string("the source failed: ") + e.what())};
         }
+    }
+
+    bool stopped() const noexcept { return stopping || stop_requested.load(std::memory_order_acquire); }
+
+    /// Whether the item is this run's (in the shard, not refused by options.skip); else counted as skipped.
+    bool wanted(provision_item const& item)
+    {
+        std::string_view const login = item.user && item.user->login_id ? *item.user->login_id : "";
+        bool keep = !options.shard || in_shard(login, *options.shard);
+        if (keep && options.skip) {
+            try {
+                keep = !options.skip(login);
+            } catch (...) { // a caller's callback must not end the run: the item is kept
+            }
+        }
+        if (!keep) ++skipped;
+        return keep;
     }
 
     void report(provision_result const& r)
@@ -123,6 +151,7 @@ struct run_state {
         s.updated = progress.updated;
         s.unchanged = progress.unchanged;
         s.deleted = progress.deleted;
+        s.skipped = skipped;
         s.cancelled = cancelled;
         s.elapsed = clock_type::now() - started;
         auto const seconds = s.elapsed.count();
@@ -173,19 +202,40 @@ asio::awaitable<void> send(run_state& st, provision_item const& item, provision_
     }
 }
 
-asio::awaitable<void> worker(std::shared_ptr<run_state> st)
+/// Waits until the rate limiter gives a token (at once without a rate); false when the run stopped meanwhile.
+asio::awaitable<bool> pace(std::shared_ptr<run_state> st, asio::steady_timer& timer)
 {
-    while (!st->stopping && !st->stop_requested.load(std::memory_order_acquire)) {
+    if (!st->limiter) co_return true;
+    for (;;) {
+        if (st->stopped()) co_return false;
+        auto const wait = st->limiter->take(clock_type::now());
+        if (wait == clock_type::duration::zero()) co_return true;
+        timer.expires_after(wait); // cancelled by run() on any cancellation, so a stop is prompt
+        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+}
+
+asio::awaitable<void> worker(std::shared_ptr<run_state> st, std::size_t id)
+{
+    while (!st->stopped()) {
         auto item = st->next();
         if (!item) co_return;
-        ++st->progress.started;
-        auto r = result_of(st->next_index++, *item);
+        auto const index = st->next_index++;
+        if (!st->wanted(*item)) continue;
+        auto r = result_of(index, *item);
         if (!item->user) {
+            ++st->progress.started;
             r.outcome = provision_outcome::failed;
             r.error = item->user.error();
             st->report(r);
             continue;
         }
+        if (item->action != provision_action::none && !co_await pace(st, *st->pace_timers[id])) {
+            r.outcome = provision_outcome::not_attempted; // stopped while waiting: the item never started
+            st->report(r);
+            co_return;
+        }
+        ++st->progress.started;
         co_await send(*st, *item, r);
         st->report(r);
     }
@@ -199,10 +249,12 @@ asio::awaitable<provision_summary> run(std::shared_ptr<run_state> st)
     st->workers_done = std::make_unique<asio::steady_timer>(strand, clock_type::time_point::max());
     auto const workers = std::max<std::size_t>(st->options.concurrency, 1);
     st->worker_signals = std::vector<asio::cancellation_signal>(workers);
-    for (auto& signal : st->worker_signals) {
+    for (std::size_t id = 0; id < workers; ++id)
+        st->pace_timers.push_back(std::make_unique<asio::steady_timer>(strand));
+    for (std::size_t id = 0; id < workers; ++id) {
         ++st->running;
-        asio::co_spawn(strand, worker(st),
-                       asio::bind_cancellation_slot(signal.slot(), [st](std::exception_ptr) {
+        asio::co_spawn(strand, worker(st, id),
+                       asio::bind_cancellation_slot(st->worker_signals[id].slot(), [st](std::exception_ptr) {
                            if (--st->running == 0) st->workers_done->cancel();
                        }));
     }
@@ -211,13 +263,17 @@ asio::awaitable<provision_summary> run(std::shared_ptr<run_state> st)
         auto const requested = (co_await asio::this_coro::cancellation_state).cancelled();
         if (requested == asio::cancellation_type::none || st->cancelled) continue;
         st->stopping = st->cancelled = true;
+        for (auto& timer : st->pace_timers) // wake the workers waiting for a token
+            timer->cancel();
         if ((requested & asio::cancellation_type::terminal) != asio::cancellation_type::none)
             for (auto& signal : st->worker_signals)
                 signal.emit(asio::cancellation_type::terminal);
     }
     if (st->cancelled) { // every item is reported once: the ones never started too
         while (auto item = st->next()) {
-            auto r = result_of(st->next_index++, *item);
+            auto const index = st->next_index++;
+            if (!st->wanted(*item)) continue;
+            auto r = result_of(index, *item);
             r.outcome = provision_outcome::not_attempted;
             st->report(r);
         }
@@ -226,12 +282,36 @@ asio::awaitable<provision_summary> run(std::shared_ptr<run_state> st)
     co_return st->summary();
 }
 
+/// Why the options cannot run, if they cannot.
+std::optional<api_error> refusal(provision_options const& o)
+{
+    if (o.rate && !(std::isfinite(*o.rate) && *o.rate > 0)) {
+        char value[64];
+        std::snprintf(value, sizeof value, "%g", *o.rate);
+        return invalid(std::string("provision_options::rate must be a finite number > 0 (got ") + value +
+                       ")");
+    }
+    if (o.shard && o.shard->count == 0) return invalid("provision_options::shard: count must be at least 1");
+    if (o.shard && o.shard->index >= o.shard->count)
+        return invalid("provision_options::shard: index " + std::to_string(o.shard->index) +
+                       " is not below count " + std::to_string(o.shard->count));
+    return std::nullopt;
+}
+
 } // namespace
 
 void start_provision(session& s, provision_source source, provision_options options,
                      asio::any_completion_handler<void(provision_summary)> handler)
 {
+    if (auto error = refusal(options)) { // nothing read, nothing sent; completes outside this call
+        provision_summary refused;
+        refused.error = std::move(error);
+        // post() runs the handler on its associated executor; append() keeps that association
+        asio::post(s.get_executor(), asio::append(std::move(handler), std::move(refused)));
+        return;
+    }
     auto st = std::make_shared<run_state>(s.users(), std::move(source), std::move(options));
+    if (st->options.rate) st->limiter.emplace(*st->options.rate, clock_type::now());
     st->progress.total = st->options.expected_total;
     auto const executor = asio::get_associated_executor(handler, s.get_executor());
     auto slot = asio::get_associated_cancellation_slot(handler);
