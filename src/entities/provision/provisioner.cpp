@@ -97,7 +97,9 @@ struct run_state {
     /// Whether the item is this run's (in the shard, not refused by options.skip); else counted as skipped.
     bool wanted(provision_item const& item)
     {
-        std::string_view const login = item.user && item.user->login_id ? *item.user->login_id : "";
+        // (a string_view of both branches: `... ? std::string : ""` would be a temporary std::string)
+        std::string_view const login =
+            item.user && item.user->login_id ? std::string_view(*item.user->login_id) : std::string_view();
         bool keep = !options.shard || in_shard(login, *options.shard);
         if (keep && options.skip) {
             try {

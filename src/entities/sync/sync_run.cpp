@@ -89,7 +89,9 @@ struct sync_state {
     enum class scope : std::uint8_t { planned, other_shard, refused };
     scope scope_of(provision_item const& item) const
     {
-        std::string_view const login = item.user && item.user->login_id ? *item.user->login_id : "";
+        // (a string_view of both branches: `... ? std::string : ""` would be a temporary std::string)
+        std::string_view const login =
+            item.user && item.user->login_id ? std::string_view(*item.user->login_id) : std::string_view();
         if (options.shard && !in_shard(login, *options.shard)) return scope::other_shard;
         if (!options.skip) return scope::planned;
         try {
