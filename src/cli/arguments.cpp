@@ -151,12 +151,16 @@ APPLY (without --plan)
   provision summary plus "updated", "unchanged", "deleted"; --report: one JSON line per item with "outcome":
   created, existing, updated, unchanged, deleted, failed, not_attempted. Deletes over --max-delete without
   --force: refused, nothing sent (exit 2). Ctrl-C: as provision.
+AT SCALE
+  --rate, --shard and --resume as provision's (also with --plan: --shard and --resume show that run's plan).
+  --shard K/N also limits the current users to those of the shard: only they are compared and deleted, and
+  --max-delete's default is 10 % of them. Skipped items count in "skipped"; the plan's summary line has none.
 EXIT CODES
   --plan: 0 planned; 1 a row failed, applying would be refused, or an API error
   apply: 0 every item done; 1 an item failed or the run was interrupted; 2 refused deletes
   2 usage; 3 transport)";
 
-void declare_sync(CLI::App& app, sync_arguments& a)
+CLI::App* declare_sync(CLI::App& app, sync_arguments& a)
 {
     auto* cmd = app.add_subcommand(
         "sync", "bring the users in line with a CSV or JSON Lines file (--plan: show what would change)");
@@ -171,6 +175,7 @@ void declare_sync(CLI::App& app, sync_arguments& a)
     cmd->add_option("--concurrency", a.concurrency, "requests in flight when applying (default: 32)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
     cmd->add_option("--report", a.report, "applying: write one JSON line per item to this file");
+    return cmd;
 }
 
 /// sync's checks.
@@ -256,7 +261,7 @@ void declare_commands(CLI::App& app, invocation& inv)
         ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
     provision->add_option("--report", inv.provision.report, "write one JSON line per item to this file");
     declare_scale_flags(*provision, inv.provision.scale);
-    declare_sync(app, inv.sync);
+    declare_scale_flags(*declare_sync(app, inv.sync), inv.sync.scale);
 }
 
 /// The values following --jwt/--csrf (or after '='), and the environment's tokens: scrubbed from messages.

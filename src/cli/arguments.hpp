@@ -64,6 +64,7 @@ struct sync_arguments {
     bool force{};                            ///< --force: more deletes than --max-delete
     std::size_t concurrency{32};             ///< --concurrency (apply)
     std::optional<std::string> report{};     ///< --report FILE (apply)
+    scale_arguments scale{};                 ///< --rate, --shard, --resume
 };
 
 /// download-files' options.

@@ -1,6 +1,9 @@
 // igtcloud-users sync: the plan printed as it is made (see sync_command.hpp), or applied: items reported as
 // they end (report file, first failures on stderr, progress), the summary on stdout. --plan: SIGINT/SIGTERM
 // cancel the run (exit 1 with an error line), a second one kills the process. Apply: as provision's.
+// --rate, --shard, --resume (DESIGN.md §9) as provision's: the --resume report is read first (a usage error
+// before anything is sent) into the done loginIds the library's skip hook looks up; --report on the same file
+// appends. Skipped items are counted in the apply summary ("skipped"), never in the plan's summary line.
 #include "cli/sync_command.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -14,12 +17,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "cli/provision.hpp"
 #include "cli/provision_input.hpp"
+#include "cli/resume_report.hpp"
 #include <unistd.h>
 
 namespace igtcloud::cli {
@@ -64,6 +69,22 @@ void write_line(json::object const& o)
     std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
+/// "; N skipped (--shard, --resume)", or "" for none.
+std::string skipped_text(std::size_t skipped)
+{
+    return skipped == 0 ? std::string() : "; " + std::to_string(skipped) + " skipped (--shard, --resume)";
+}
+
+/// --rate, --shard, and the `done` loginIds of --resume (which must outlive the run) into `opts`.
+void apply_scale(scale_arguments const& scale, std::unordered_set<std::string> const& done,
+                 entities::sync_options& opts)
+{
+    opts.rate = scale.rate;
+    opts.shard = scale.shard;
+    if (scale.resume)
+        opts.skip = [&done](std::string_view login) { return done.contains(std::string(login)); };
+}
+
 std::string summary_text(entities::sync_summary const& s)
 {
     char buffer[256];
@@ -71,7 +92,7 @@ std::string summary_text(entities::sync_summary const& s)
                   "sync plan: %zu current users; %zu create, %zu update, %zu unchanged, %zu delete, %zu "
                   "failed (%.2f s)",
                   s.current, s.create, s.update, s.unchanged, s.remove, s.failed, s.elapsed.count());
-    return buffer;
+    return buffer + skipped_text(s.skipped);
 }
 
 std::string applied_text(entities::provision_summary const& a)
@@ -82,17 +103,19 @@ std::string applied_text(entities::provision_summary const& a)
                   "unchanged, %zu deleted, %zu failed, %zu not attempted",
                   a.cancelled ? " interrupted" : "", a.total(), a.elapsed.count(), a.items_per_second,
                   a.created, a.existing, a.updated, a.unchanged, a.deleted, a.failed, a.not_attempted);
-    return buffer;
+    return buffer + skipped_text(a.skipped);
 }
 
 /// sync without --plan: the plan made, then applied through the provisioning engine.
 int run_apply(invocation const& inv, asio::io_context& ioc, entities::session& s,
-              entities::provision_source source)
+              entities::provision_source source, std::unordered_set<std::string> const& done)
 {
     auto const& args = inv.sync;
     std::unique_ptr<report_writer> report;
     try {
-        if (args.report) report = std::make_unique<report_writer>(*args.report);
+        if (args.report)
+            report = std::make_unique<report_writer>(*args.report,
+                                                     same_report_file(args.report, args.scale.resume));
     } catch (usage_error const& e) {
         return fail_usage(e.message);
     }
@@ -104,6 +127,7 @@ int run_apply(invocation const& inv, asio::io_context& ioc, entities::session& s
     opts.force = args.force;
     opts.request = request_options_for(inv.global);
     opts.concurrency = args.concurrency;
+    apply_scale(args.scale, done, opts);
     opts.progress_interval = display.interval();
     opts.on_progress = [&display](entities::provision_progress const& p) { display.update(p); };
     opts.on_item = [&](entities::provision_result const& r) {
@@ -170,14 +194,16 @@ int run_sync(invocation const& inv, asio::io_context& ioc, entities::session& s)
     auto const& args = inv.sync;
     std::optional<provision_input> input;
     entities::provision_source source;
+    std::unordered_set<std::string> done; // --resume's: read before the report is opened (the same file?)
     try {
         input.emplace(args.file);
         source = input->source();
+        if (args.scale.resume) done = read_done_logins(*args.scale.resume);
     } catch (usage_error const& e) {
         return fail_usage(e.message);
     }
 
-    if (!args.plan) return run_apply(inv, ioc, s, std::move(source));
+    if (!args.plan) return run_apply(inv, ioc, s, std::move(source), done);
     failure_notes failures;
     entities::sync_options opts;
     opts.plan_only = true;
@@ -185,6 +211,7 @@ int run_sync(invocation const& inv, asio::io_context& ioc, entities::session& s)
     opts.max_delete = args.max_delete;
     opts.force = args.force;
     opts.request = request_options_for(inv.global);
+    apply_scale(args.scale, done, opts);
     opts.on_plan = [&failures](entities::sync_plan_item const& item) {
         if (item.action != sync_action::failed) return write_line(plan_line(item));
         failures.add(

@@ -1,6 +1,6 @@
 // Batch provisioning at scale against the mock server (DESIGN.md §9): refused options complete at once and
-// send nothing, shards and the skip hook pass items over (counted, not reported), and a cancellation wakes
-// the workers waiting for a token of the rate at once.
+// send nothing (a sync's too), shards and the skip hook pass items over (counted, not reported), and a
+// cancellation wakes the workers waiting for a token of the rate at once.
 #include <igtcloud/entities.hpp>
 #include <igtcloud/mock/server.hpp>
 
@@ -77,6 +77,35 @@ BOOST_AUTO_TEST_CASE(refuses_at_once_sending_nothing_on_bad_options)
         BOOST_TEST(sum->total() == 0u);
         BOOST_TEST(reads == 0u);
         BOOST_TEST(reported == 0u);
+    }
+    BOOST_TEST(srv.stats().connections_accepted == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_a_sync_at_once_sending_nothing_on_a_bad_rate_or_shard)
+{
+    mock::server srv;
+    asio::io_context ioc;
+    entities::session s{ioc.get_executor(), options_for(srv.base_url())};
+    std::vector<std::pair<entities::sync_options, std::string>> cases(3);
+    cases[0].first.rate = 0.0;
+    cases[0].second = "sync_options::rate must be a finite number > 0 (got 0)";
+    cases[1].first.shard = entities::shard_spec{2, 2};
+    cases[1].second = "sync_options::shard: index 2 is not below count 2";
+    cases[2].first.shard = entities::shard_spec{0, 0};
+    cases[2].first.plan_only = true;
+    cases[2].second = "sync_options::shard: count must be at least 1";
+    for (auto& [opts, message] : cases) {
+        std::size_t reads = 0, planned = 0;
+        opts.on_plan = [&](entities::sync_plan_item const&) { ++planned; };
+        std::optional<entities::api_result<entities::sync_summary>> r;
+        entities::async_sync_users(s, users_source(reads, 10, "refused"), opts, [&](auto got) { r = got; });
+        BOOST_TEST(!r.has_value()); // never inside the initiating call
+        BOOST_TEST_REQUIRE(run_until(ioc, [&] { return r.has_value(); }));
+        BOOST_TEST_REQUIRE(!r->has_value(), message);
+        BOOST_TEST((r->error().code == entities::error::invalid_argument));
+        BOOST_TEST(r->error().message == message);
+        BOOST_TEST(reads == 0u);
+        BOOST_TEST(planned == 0u);
     }
     BOOST_TEST(srv.stats().connections_accepted == 0u);
 }

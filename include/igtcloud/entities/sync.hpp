@@ -36,6 +36,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace igtcloud::entities {
@@ -69,12 +70,15 @@ struct sync_plan_item {
 
 /// The end of a sync.
 struct sync_summary {
-    std::size_t current{};    ///< users GET /users listed
-    std::size_t create{};     ///< items planned sync_action::create
-    std::size_t update{};     ///< items planned sync_action::update
-    std::size_t unchanged{};  ///< items planned sync_action::unchanged
-    std::size_t remove{};     ///< users planned sync_action::remove
-    std::size_t failed{};     ///< items planned sync_action::failed
+    std::size_t current{};   ///< users GET /users listed (with sync_options::shard: those in the shard)
+    std::size_t create{};    ///< items planned sync_action::create
+    std::size_t update{};    ///< items planned sync_action::update
+    std::size_t unchanged{}; ///< items planned sync_action::unchanged
+    std::size_t remove{};    ///< users planned sync_action::remove
+    std::size_t failed{};    ///< items planned sync_action::failed
+    /// Items of the source outside sync_options::shard or refused by sync_options::skip: not planned, not
+    /// reported, never sent.
+    std::size_t skipped{};
     std::size_t max_delete{}; ///< the limit in force: sync_options::max_delete, else current / 10
     /// remove > max_delete without sync_options::force: applying would be refused and would send nothing.
     bool delete_refused{};
@@ -107,6 +111,19 @@ struct sync_options {
     /// Apply: progress (provision_options::on_progress), at most every `progress_interval`.
     std::function<void(provision_progress const&)> on_progress{};
     std::chrono::milliseconds progress_interval{200}; ///< [200 ms] see on_progress
+    /// [none] apply: requests per second for the whole run (provision_options::rate). Must be finite and > 0,
+    /// else the run completes at once with error::invalid_argument and nothing is sent.
+    std::optional<double> rate{};
+    /// [none: every item] only the source's items and the current users of this shard (see shard_spec):
+    /// items of other shards are skipped, current users of other shards are never compared nor removed (so
+    /// the default max_delete is 10 % of the shard's users). The index must be below the count, else the
+    /// run completes at once with error::invalid_argument and nothing is sent.
+    std::optional<shard_spec> shard{};
+    /// [none] called with each source item's loginId ("" for a bad row) that is in the shard, on the run's
+    /// strand: true skips the item (not planned, not reported, not sent; counted in sync_summary::skipped).
+    /// Its current user still counts as in the source: never removed. E.g. the loginIds an earlier run's
+    /// report shows as done. An exception it throws keeps the item.
+    std::function<bool(std::string_view login_id)> skip{};
 };
 
 namespace detail {
@@ -129,7 +146,8 @@ start_sync(session& s, provision_source source, sync_options options,
 ///
 /// Completion signature `void(api_result<sync_summary>)`. Errors: those of GET /users/me (delete_absent
 /// only) and GET /users; errc::io_error when a temporary file cannot be created or written;
-/// error::invalid_argument when applying more removes than max_delete without force (nothing sent);
+/// error::invalid_argument when applying more removes than max_delete without force, or at once for a bad
+/// rate or shard (sync_options; nothing sent, completed outside this call);
 /// asio::error::operation_aborted when cancelled while planning. Cancellation through the token's slot
 /// while applying acts as async_provision_users' (partial or total: the operations in flight finish;
 /// terminal: they are cancelled; the rest is not_attempted) and completes with the summary (applied->

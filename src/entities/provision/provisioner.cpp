@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "entities/invalid_argument.hpp"
+#include "entities/provision/option_refusal.hpp"
 #include "entities/provision/rate_limiter.hpp"
 
 namespace igtcloud::entities {
@@ -96,7 +97,9 @@ struct run_state {
     /// Whether the item is this run's (in the shard, not refused by options.skip); else counted as skipped.
     bool wanted(provision_item const& item)
     {
-        std::string_view const login = item.user && item.user->login_id ? *item.user->login_id : "";
+        // (a string_view of both branches: `... ? std::string : ""` would be a temporary std::string)
+        std::string_view const login =
+            item.user && item.user->login_id ? std::string_view(*item.user->login_id) : std::string_view();
         bool keep = !options.shard || in_shard(login, *options.shard);
         if (keep && options.skip) {
             try {
@@ -282,28 +285,29 @@ asio::awaitable<provision_summary> run(std::shared_ptr<run_state> st)
     co_return st->summary();
 }
 
-/// Why the options cannot run, if they cannot.
-std::optional<api_error> refusal(provision_options const& o)
+} // namespace
+
+std::optional<api_error> refusal(std::string_view owner, std::optional<double> rate,
+                                 std::optional<shard_spec> const& shard)
 {
-    if (o.rate && !(std::isfinite(*o.rate) && *o.rate > 0)) {
+    auto const name = std::string(owner);
+    if (rate && !(std::isfinite(*rate) && *rate > 0)) {
         char value[64];
-        std::snprintf(value, sizeof value, "%g", *o.rate);
-        return invalid(std::string("provision_options::rate must be a finite number > 0 (got ") + value +
-                       ")");
+        std::snprintf(value, sizeof value, "%g", *rate);
+        return invalid(name + "::rate must be a finite number > 0 (got " + value + ")");
     }
-    if (o.shard && o.shard->count == 0) return invalid("provision_options::shard: count must be at least 1");
-    if (o.shard && o.shard->index >= o.shard->count)
-        return invalid("provision_options::shard: index " + std::to_string(o.shard->index) +
-                       " is not below count " + std::to_string(o.shard->count));
+    if (shard && shard->count == 0) return invalid(name + "::shard: count must be at least 1");
+    if (shard && shard->index >= shard->count)
+        return invalid(name + "::shard: index " + std::to_string(shard->index) + " is not below count " +
+                       std::to_string(shard->count));
     return std::nullopt;
 }
-
-} // namespace
 
 void start_provision(session& s, provision_source source, provision_options options,
                      asio::any_completion_handler<void(provision_summary)> handler)
 {
-    if (auto error = refusal(options)) { // nothing read, nothing sent; completes outside this call
+    if (auto error = refusal("provision_options", options.rate,
+                             options.shard)) { // nothing read, nothing sent; completes outside this call
         provision_summary refused;
         refused.error = std::move(error);
         // post() runs the handler on its associated executor; append() keeps that association

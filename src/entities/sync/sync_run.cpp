@@ -3,8 +3,13 @@
 // everything, and reports its plan. The source is read in batches, with a yield to the strand between them,
 // so that a cancellation is seen; any cancellation type while planning ends the run with operation_aborted.
 // Applying hands the kept plan (apply_queue.hpp) and the removes to the provisioning engine as its source.
+// At scale (DESIGN.md §9): bad rate/shard options are refused before anything is sent (option_refusal.hpp);
+// current users of another shard never reach the planner; source items of another shard are counted as
+// skipped, and so are those options.skip refuses, which the planner still sees (so their users are matched,
+// never removed) without reporting them. Only the rate goes on to the engine: the shard and skip are applied.
 #include <igtcloud/entities/sync.hpp>
 
+#include <boost/asio/append.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -20,6 +25,7 @@
 #include <system_error>
 
 #include "entities/invalid_argument.hpp"
+#include "entities/provision/option_refusal.hpp"
 #include "entities/sync/apply_queue.hpp"
 #include "entities/sync/current_user.hpp"
 #include "entities/sync/sync_planner.hpp"
@@ -79,6 +85,22 @@ struct sync_state {
         }
     }
 
+    /// Whether a source item is this run's: in the shard and not refused by options.skip.
+    enum class scope : std::uint8_t { planned, other_shard, refused };
+    scope scope_of(provision_item const& item) const
+    {
+        // (a string_view of both branches: `... ? std::string : ""` would be a temporary std::string)
+        std::string_view const login =
+            item.user && item.user->login_id ? std::string_view(*item.user->login_id) : std::string_view();
+        if (options.shard && !in_shard(login, *options.shard)) return scope::other_shard;
+        if (!options.skip) return scope::planned;
+        try {
+            return options.skip(login) ? scope::refused : scope::planned;
+        } catch (...) { // a caller's callback must not end the run: the item is kept
+            return scope::planned;
+        }
+    }
+
     /// The next item; a throwing source ends with a failed item.
     std::optional<provision_item> next()
     {
@@ -119,8 +141,13 @@ asio::awaitable<std::optional<api_error>> read_current(sync_state& st)
     }
     req.fields = current_user_mask;
     auto* planner = st.planner.get();
+    auto const shard = st.options.shard;
     auto listed = co_await st.users.async_for_each_user(
-        req, [planner](user_info u) { planner->add_current(u); }, asio::use_awaitable);
+        req,
+        [planner, shard](user_info u) {
+            if (!shard || in_shard(u.login_id.value_or(""), *shard)) planner->add_current(u);
+        },
+        asio::use_awaitable);
     if (!listed) co_return listed.error();
     st.summary.current = planner->current();
     co_return std::nullopt;
@@ -133,10 +160,16 @@ asio::awaitable<std::optional<api_error>> plan(sync_state& st)
     for (std::size_t n = 1;; ++n) {
         auto item = st.next();
         if (!item) break;
-        user_create body;
-        auto planned = st.planner->plan(*item, st.queue ? &body : nullptr);
-        if (st.queue) st.queue->push(planned, &body);
-        st.report(planned);
+        auto const scope = st.scope_of(*item);
+        if (scope != sync_state::scope::planned) {
+            ++st.summary.skipped;
+            if (scope == sync_state::scope::refused) st.planner->plan(*item); // matched: never a remove
+        } else {
+            user_create body;
+            auto planned = st.planner->plan(*item, st.queue ? &body : nullptr);
+            if (st.queue) st.queue->push(planned, &body);
+            st.report(planned);
+        }
         if (n % batch == 0) {
             co_await asio::post(strand, asio::use_awaitable);
             if (co_await cancelled()) co_return aborted();
@@ -161,7 +194,8 @@ asio::awaitable<provision_summary> apply(std::shared_ptr<sync_state> st)
                            .request = st->options.request,
                            .on_item = st->options.on_item,
                            .on_progress = st->options.on_progress,
-                           .progress_interval = st->options.progress_interval};
+                           .progress_interval = st->options.progress_interval,
+                           .rate = st->options.rate};
     provision_source source = [st, removes = false,
                                slot = std::uint64_t{0}]() mutable -> std::optional<provision_item> {
         if (!removes) {
@@ -194,7 +228,10 @@ asio::awaitable<api_result<sync_summary>> run(std::shared_ptr<sync_state> st)
     } catch (std::exception const& e) { // a temporary file's error
         co_return io_failure(e);
     }
-    if (st->queue) st->summary.applied = co_await apply(st);
+    if (st->queue) {
+        st->summary.applied = co_await apply(st);
+        st->summary.applied->skipped = st->summary.skipped; // skipped while planning, before the engine
+    }
     st->summary.elapsed = clock_type::now() - st->started;
     co_return st->summary;
 }
@@ -204,6 +241,12 @@ asio::awaitable<api_result<sync_summary>> run(std::shared_ptr<sync_state> st)
 void start_sync(session& s, provision_source source, sync_options options,
                 asio::any_completion_handler<void(api_result<sync_summary>)> handler)
 {
+    if (auto error = refusal("sync_options", options.rate, options.shard)) { // nothing read, nothing sent
+        // post() runs the handler on its associated executor; append() keeps that association
+        asio::post(s.get_executor(),
+                   asio::append(std::move(handler), api_result<sync_summary>(std::move(*error))));
+        return;
+    }
     auto st = std::make_shared<sync_state>(s, std::move(source), std::move(options));
     auto const executor = asio::get_associated_executor(handler, s.get_executor());
     auto slot = asio::get_associated_cancellation_slot(handler);
