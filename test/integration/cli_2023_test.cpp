@@ -207,10 +207,7 @@ BOOST_AUTO_TEST_CASE(provisions_2023_columns_on_csv_and_json_lines)
     auto const summary = stdout_object(csv);
     BOOST_TEST(num(summary, "created") == 1);
     BOOST_TEST(num(summary, "failed") == 2);
-    std::istringstream lines(slurp(report));
-    std::vector<json::object> all;
-    for (std::string text; std::getline(lines, text);)
-        all.push_back(json::parse(text).as_object());
+    auto const all = report_lines(report);
     BOOST_TEST_REQUIRE(all.size() == 3u);
     for (auto const& o : all) {
         if (num(o, "line") == 3) {

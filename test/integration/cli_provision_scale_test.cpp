@@ -39,16 +39,6 @@ fs::path write_users(fs::path const& csv, int rows, std::string const& prefix, s
     return csv;
 }
 
-/// The report's lines, in file order.
-std::vector<json::object> report_lines(fs::path const& p)
-{
-    std::vector<json::object> lines;
-    std::istringstream in(slurp(p));
-    for (std::string text; std::getline(in, text);)
-        lines.push_back(json::parse(text).as_object());
-    return lines;
-}
-
 bool done(json::object const& line)
 {
     auto const o = str(line, "outcome");

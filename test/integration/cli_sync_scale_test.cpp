@@ -52,10 +52,7 @@ fs::path write_sync_file(fs::path const& csv, int kept, int fresh)
 std::pair<std::map<std::string, std::string>, json::object> plan_of(cli_result const& r)
 {
     std::map<std::string, std::string> actions;
-    std::vector<json::object> lines;
-    std::istringstream in(r.out);
-    for (std::string text; std::getline(in, text);)
-        lines.push_back(json::parse(text).as_object());
+    auto lines = json_lines(r.out);
     BOOST_TEST_REQUIRE(!lines.empty(), r.err);
     auto const summary = lines.back();
     lines.pop_back();
@@ -63,15 +60,6 @@ std::pair<std::map<std::string, std::string>, json::object> plan_of(cli_result c
     for (auto const& o : lines)
         BOOST_TEST(actions.emplace(str(o, "loginId"), str(o, "action")).second, json::serialize(o));
     return {actions, summary};
-}
-
-std::vector<json::object> report_lines(fs::path const& p)
-{
-    std::vector<json::object> lines;
-    std::istringstream in(slurp(p));
-    for (std::string text; std::getline(in, text);)
-        lines.push_back(json::parse(text).as_object());
-    return lines;
 }
 
 bool is_done(std::string const& outcome)

@@ -92,10 +92,7 @@ struct plan_output {
 plan_output parse_plan(cli_result const& r)
 {
     plan_output p;
-    std::istringstream in(r.out);
-    std::vector<json::object> lines;
-    for (std::string text; std::getline(in, text);)
-        lines.push_back(json::parse(text).as_object());
+    auto lines = json_lines(r.out);
     BOOST_TEST_REQUIRE(!lines.empty(), r.err);
     p.summary = lines.back();
     lines.pop_back();

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -41,6 +42,22 @@ inline std::string slurp(fs::path const& p)
 {
     std::ifstream in(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), {}};
+}
+
+/// JSON Lines (a plan on stdout, a --report file) as objects, in order.
+inline std::vector<json::object> json_lines(std::string const& text)
+{
+    std::vector<json::object> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(json::parse(line).as_object());
+    return lines;
+}
+
+/// A --report file's lines, in file order.
+inline std::vector<json::object> report_lines(fs::path const& p)
+{
+    return json_lines(slurp(p));
 }
 
 struct cli_result {
